@@ -1,0 +1,190 @@
+"""Saving parsed scraped articles: idempotent, one transaction per file."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from articles.models import Article, Paragraph, Source
+from articles.parsing import ParsedText, ParseError, decode_raw, parse_article
+from articles.text import slugify_vi
+
+TRANSLATION_SUFFIX = ".en.txt"
+
+
+class ImportRefused(Exception):
+    """A file that cannot become an article; the message is one line for the editor."""
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    path: Path
+    status: str  # "created" | "updated" | "unchanged" | "refused"
+    article: Article | None = None
+    reason: str = ""
+
+
+def is_translation_file(path: Path) -> bool:
+    return path.name.endswith(TRANSLATION_SUFFIX)
+
+
+def translation_path(path: Path) -> Path:
+    return path.with_name(path.stem + TRANSLATION_SUFFIX)
+
+
+def collect_article_files(paths: list[Path]) -> list[Path]:
+    """Expand folders to their .txt files; translations travel with their originals."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.glob("*.txt") if not is_translation_file(p)))
+        elif not (is_translation_file(path) and path.with_name(original_name(path)) in paths):
+            files.append(path)
+    return files
+
+
+def original_name(translation: Path) -> str:
+    return translation.name.removesuffix(TRANSLATION_SUFFIX) + ".txt"
+
+
+def read_article_file(path: Path, max_bytes: int) -> tuple[ParsedText, ParsedText | None, str]:
+    """Parse a file and its translation, or raise ImportRefused with the reason."""
+    if is_translation_file(path):
+        raise ImportRefused(f"is a translation; import {original_name(path)} instead")
+    vietnamese_text = _read(path, max_bytes)
+    vietnamese = _parse(vietnamese_text, "vi")
+    english, english_text = None, ""
+    english_path = translation_path(path)
+    if english_path.exists():
+        english_text = _read(english_path, max_bytes, label=english_path.name)
+        english = _parse(english_text, "en", label=english_path.name)
+        if len(english.blocks) != len(vietnamese.blocks):
+            raise ImportRefused(
+                f"translation {english_path.name} has {len(english.blocks)} paragraphs, "
+                f"the original has {len(vietnamese.blocks)}"
+            )
+    digest = hashlib.sha256(f"{vietnamese_text}\0{english_text}".encode()).hexdigest()
+    return vietnamese, english, digest
+
+
+def _read(path: Path, max_bytes: int, label: str = "") -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportRefused("no such file") from None
+    except OSError as error:
+        raise ImportRefused(f"cannot be read ({error.strerror})") from None
+    try:
+        return decode_raw(data, max_bytes=max_bytes)
+    except ParseError as error:
+        raise ImportRefused(f"{label}: {error}" if label else str(error)) from None
+
+
+def _parse(text: str, language: str, label: str = "") -> ParsedText:
+    try:
+        return parse_article(text, language)
+    except ParseError as error:
+        raise ImportRefused(f"{label}: {error}" if label else str(error)) from None
+
+
+def import_file(
+    path: Path,
+    *,
+    publish: bool = False,
+    published_at: datetime | None = None,
+    max_bytes: int | None = None,
+) -> ImportOutcome:
+    """Import one scraped file (and its NAME.en.txt) into an article.
+
+    The file is read and parsed before anything is written, and saved in its own
+    transaction, so a refused or failing file leaves the database as it was.
+    """
+    try:
+        vietnamese, english, digest = read_article_file(
+            path, max_bytes or settings.IMPORT_MAX_BYTES
+        )
+        with transaction.atomic():
+            article, status = save_article(
+                path.stem, vietnamese, english, digest, publish=publish, published_at=published_at
+            )
+    except ImportRefused as error:
+        return ImportOutcome(path, "refused", reason=str(error))
+    except DatabaseError as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else "database error"
+        return ImportOutcome(path, "refused", reason=f"could not be saved: {first_line}")
+    return ImportOutcome(path, status, article)
+
+
+def save_article(
+    import_ref: str,
+    vietnamese: ParsedText,
+    english: ParsedText | None,
+    digest: str,
+    *,
+    publish: bool = False,
+    published_at: datetime | None = None,
+) -> tuple[Article, str]:
+    article = Article.objects.select_for_update().filter(import_ref=import_ref).first()
+    wants_publishing = publish and not (article and article.is_published)
+    if article and article.import_digest == digest and not wants_publishing:
+        return article, "unchanged"
+
+    status = "updated" if article else "created"
+    if article is None:
+        article = Article(import_ref=import_ref, slug=unique_slug(vietnamese.title))
+    _fill_article(article, vietnamese, english)
+    article.import_digest = digest
+    if wants_publishing:
+        article.status = Article.Status.PUBLISHED
+        article.published_at = published_at or article.published_at or timezone.now()
+    article.save()
+    _replace_paragraphs(article, vietnamese, english)
+    return article, status
+
+
+def _fill_article(article: Article, vietnamese: ParsedText, english: ParsedText | None) -> None:
+    reviewed = article.pk is not None and not article.needs_review
+    if not reviewed:
+        article.title_vi = vietnamese.title
+        article.title_en = english.title if english else ""
+        article.needs_review = True
+    article.lead_vi = vietnamese.lead
+    article.lead_en = english.lead if english else ""
+    article.caption_vi = vietnamese.caption
+    article.caption_en = english.caption if english else ""
+    article.credit = vietnamese.credit or (english.credit if english else "")
+    article.author = vietnamese.author or (english.author if english else "")
+    source_name = vietnamese.source or (english.source if english else "")
+    article.source = source_named(source_name) if source_name else None
+
+
+def _replace_paragraphs(
+    article: Article, vietnamese: ParsedText, english: ParsedText | None
+) -> None:
+    english_paragraphs = english.paragraphs if english else ("",) * len(vietnamese.paragraphs)
+    article.paragraphs.all().delete()
+    Paragraph.objects.bulk_create(
+        Paragraph(article=article, position=position, text_vi=text_vi, text_en=text_en)
+        for position, (text_vi, text_en) in enumerate(
+            zip(vietnamese.paragraphs, english_paragraphs, strict=True), start=1
+        )
+    )
+
+
+def source_named(name: str) -> Source:
+    source = Source.objects.filter(name__iexact=name).first()
+    if source is None:
+        source = Source.objects.create(name=name, slug=unique_slug(name, model=Source))
+    return source
+
+
+def unique_slug(text: str, model: type = Article) -> str:
+    base = slugify_vi(text, max_length=80)
+    slug, counter = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, counter = f"{base}-{counter}", counter + 1
+    return slug
