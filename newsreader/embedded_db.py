@@ -1,6 +1,7 @@
 """An embedded PostgreSQL server under var/, used when DATABASE_URL is not set."""
 
 import logging
+import warnings
 from pathlib import Path
 
 DATABASE_NAME = "newsreader"
@@ -14,8 +15,11 @@ def embedded_database_url(data_dir: Path) -> str:
     The server outlives the process that started it, so every manage.py command and the
     test run share one instance instead of paying for a start each time.
     """
-    import pgserver
     import psycopg
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        import pgserver
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(data_dir, cleanup_mode=None)
