@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from articles.entities import Gazetteer
+from articles.linking import relink_article
 from articles.models import Article, Paragraph, Source
 from articles.parsing import ParsedText, ParseError, decode_raw, parse_article
 from articles.text import slugify_vi
@@ -97,11 +99,13 @@ def import_file(
     publish: bool = False,
     published_at: datetime | None = None,
     max_bytes: int | None = None,
+    gazetteer: Gazetteer | None = None,
 ) -> ImportOutcome:
     """Import one scraped file (and its NAME.en.txt) into an article.
 
     The file is read and parsed before anything is written, and saved in its own
-    transaction, so a refused or failing file leaves the database as it was.
+    transaction, so a refused or failing file leaves the database as it was. Entity
+    mentions and category membership are brought up to date in the same transaction.
     """
     try:
         vietnamese, english, digest = read_article_file(
@@ -111,6 +115,8 @@ def import_file(
             article, status = save_article(
                 path.stem, vietnamese, english, digest, publish=publish, published_at=published_at
             )
+            if status != "unchanged":
+                relink_article(article, gazetteer)
     except ImportRefused as error:
         return ImportOutcome(path, "refused", reason=str(error))
     except DatabaseError as error:

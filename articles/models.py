@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.fields import NFCCharField, NFCTextField
-from articles.querysets import ArticleQuerySet
+from articles.querysets import ArticleQuerySet, EntityQuerySet
 from articles.text import count_words
 
 WORDS_PER_MINUTE = 200
@@ -51,6 +51,12 @@ class Article(models.Model):
         blank=True,
     )
     source_url = models.URLField(_("source URL"), max_length=1000, blank=True)
+    tags = models.ManyToManyField(
+        "Tag", verbose_name=_("tags"), related_name="articles", blank=True
+    )
+    entities = models.ManyToManyField(
+        "Entity", through="Mention", related_name="articles", verbose_name=_("entities")
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -125,3 +131,191 @@ class Paragraph(models.Model):
 
     def __str__(self) -> str:
         return f"¶{self.position}"
+
+
+class Tag(models.Model):
+    """An editor-assigned topic, e.g. siêu thanh / hypersonic."""
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    name_vi = NFCCharField(_("name (Vietnamese)"), max_length=100)
+    name_en = NFCCharField(_("name (English)"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name_vi"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return f"{self.name_vi} / {self.name_en}" if self.name_en else self.name_vi
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class Entity(models.Model):
+    """A person, organisation, place or event that articles mention."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        ORGANISATION = "organisation", _("Organisation")
+        PLACE = "place", _("Place")
+        EVENT = "event", _("Event")
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    name_vi = NFCCharField(_("name (Vietnamese)"), max_length=200)
+    name_en = NFCCharField(_("name (English)"), max_length=200)
+    description_vi = NFCCharField(_("description (Vietnamese)"), max_length=300, blank=True)
+    description_en = NFCCharField(_("description (English)"), max_length=300, blank=True)
+
+    objects = EntityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("entity")
+        verbose_name_plural = _("entities")
+
+    def __str__(self) -> str:
+        return self.name_en if self.name_en == self.name_vi else f"{self.name_vi} / {self.name_en}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:entity", kwargs={"slug": self.slug})
+
+
+class Language(models.TextChoices):
+    VIETNAMESE = "vi", _("Vietnamese")
+    ENGLISH = "en", _("English")
+    BOTH = "", _("Both languages")
+
+
+class EntityAlias(models.Model):
+    """Another name an entity goes by: Mỹ, Hoa Kỳ, U.S. Matched case- and diacritic-exact."""
+
+    entity = models.ForeignKey(Entity, related_name="aliases", on_delete=models.CASCADE)
+    text = NFCCharField(_("alias"), max_length=200)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, blank=True, default=""
+    )
+
+    class Meta:
+        ordering = ["language", "text"]
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+        constraints = [
+            models.UniqueConstraint(fields=["text", "language"], name="alias_text_language_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Mention(models.Model):
+    """How often an article names an entity, found by the entity linker."""
+
+    article = models.ForeignKey(Article, related_name="mentions", on_delete=models.CASCADE)
+    entity = models.ForeignKey(Entity, related_name="mentions", on_delete=models.CASCADE)
+    count = models.PositiveIntegerField(_("mentions"), default=1)
+
+    class Meta:
+        ordering = ["-count"]
+        constraints = [models.UniqueConstraint(fields=["article", "entity"], name="mention_unique")]
+        indexes = [models.Index(fields=["entity", "article"], name="mention_entity_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.entity} ×{self.count}"
+
+
+class Category(models.Model):
+    """An editor-defined section: articles chosen by a rule over tags and entities.
+
+    An article belongs when it has ANY of the "any" tags or entities, AND ALL of the "all"
+    ones (when given), and NONE of the excluded ones; editors may also pin or exclude
+    articles by hand. Membership is stored and refreshed in bulk by refresh_membership().
+    """
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    name_vi = NFCCharField(_("name (Vietnamese)"), max_length=100)
+    name_en = NFCCharField(_("name (English)"), max_length=100)
+    description_vi = NFCCharField(_("description (Vietnamese)"), max_length=300, blank=True)
+    description_en = NFCCharField(_("description (English)"), max_length=300, blank=True)
+    position = models.PositiveIntegerField(_("position in navigation"), default=0)
+    any_tags = models.ManyToManyField(
+        Tag, related_name="+", blank=True, verbose_name=_("any of these tags")
+    )
+    any_entities = models.ManyToManyField(
+        Entity, related_name="+", blank=True, verbose_name=_("any of these entities")
+    )
+    all_tags = models.ManyToManyField(
+        Tag, related_name="+", blank=True, verbose_name=_("and all of these tags")
+    )
+    all_entities = models.ManyToManyField(
+        Entity, related_name="+", blank=True, verbose_name=_("and all of these entities")
+    )
+    exclude_tags = models.ManyToManyField(
+        Tag, related_name="+", blank=True, verbose_name=_("but none of these tags")
+    )
+    exclude_entities = models.ManyToManyField(
+        Entity, related_name="+", blank=True, verbose_name=_("but none of these entities")
+    )
+    pinned_articles = models.ManyToManyField(
+        Article, related_name="+", blank=True, verbose_name=_("always include")
+    )
+    excluded_articles = models.ManyToManyField(
+        Article, related_name="+", blank=True, verbose_name=_("never include")
+    )
+    articles = models.ManyToManyField(
+        Article,
+        related_name="categories",
+        blank=True,
+        editable=False,
+        db_table="articles_membership",
+    )
+
+    class Meta:
+        ordering = ["position", "name_vi"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return f"{self.name_vi} / {self.name_en}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class EntitySuggestion(models.Model):
+    """A name the NER found that no entity or alias covers yet, for editors to judge."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    text = NFCCharField(_("name"), max_length=200)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    kind = models.CharField(_("type"), max_length=20, choices=Entity.Kind.choices)
+    occurrences = models.PositiveIntegerField(_("occurrences"), default=0)
+    article_count = models.PositiveIntegerField(_("articles"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    entity = models.ForeignKey(
+        Entity,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("entity it became or joined"),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-occurrences"]
+        verbose_name = _("entity suggestion")
+        verbose_name_plural = _("entity suggestions")
+        constraints = [
+            models.UniqueConstraint(fields=["text", "language"], name="suggestion_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.text

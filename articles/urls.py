@@ -7,4 +7,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    path("categories/<slug:slug>/", views.category_detail, name="category"),
+    path("tags/<slug:slug>/", views.tag_detail, name="tag"),
+    path("entities/<slug:slug>/", views.entity_detail, name="entity"),
 ]

@@ -1,9 +1,10 @@
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from articles.models import Article
+from articles.linking import highlight_article
+from articles.listing import article_list
+from articles.models import Article, Category, Entity, Tag
 
 READING_MODES = ("parallel", "interleaved", "vi", "en")
 DEFAULT_MODE = "parallel"
@@ -11,14 +12,36 @@ COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    paginator = Paginator(Article.objects.for_listing(), settings.ARTICLES_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "articles/home.html", {"page": page})
+    context = article_list(request, Article.objects.for_listing())
+    return render(request, "articles/home.html", context)
+
+
+def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    category = get_object_or_404(Category, slug=slug)
+    context = article_list(request, Article.objects.for_listing().filter(categories=category))
+    return render(request, "articles/category.html", {"category": category, **context})
+
+
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = get_object_or_404(Tag, slug=slug)
+    context = article_list(request, Article.objects.for_listing().filter(tags=tag))
+    return render(request, "articles/tag.html", {"tag": tag, **context})
+
+
+def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    entity = get_object_or_404(Entity.objects.prefetch_related("aliases"), slug=slug)
+    context = article_list(request, Article.objects.for_listing().with_entities([entity.pk]))
+    related = Entity.objects.mentioned_with(entity)[:12]
+    return render(
+        request, "articles/entity.html", {"entity": entity, "related": related, **context}
+    )
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.for_reading().visible_to(request.user), slug=slug)
     mode, chosen_now = _reading_mode(request)
+    highlight = request.GET.get("highlight") == "1"
+    blocks = highlight_article(article) if highlight else article.aligned_blocks()
     response = render(
         request,
         "articles/detail.html",
@@ -26,7 +49,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "article": article,
             "mode": mode,
             "modes": READING_MODES,
-            "blocks": article.aligned_blocks(),
+            "blocks": blocks,
+            "highlight": highlight,
         },
     )
     if chosen_now:
@@ -39,7 +63,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _reading_mode(request: HttpRequest) -> tuple[str, bool]:
     """The mode asked for in ?view=, else the one remembered in the cookie, else the default."""
     asked = request.GET.get("view")
-    if asked in READING_MODES:
-        return asked, asked != request.COOKIES.get(settings.READER_COOKIE)
     remembered = request.COOKIES.get(settings.READER_COOKIE)
+    if asked in READING_MODES:
+        return asked, asked != remembered
     return (remembered if remembered in READING_MODES else DEFAULT_MODE), False

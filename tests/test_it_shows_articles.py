@@ -153,9 +153,10 @@ def test_article_page_query_count_does_not_grow_with_paragraphs(
     short = ArticleFactory(paragraphs=[("Một.", "One.")])
     long = ArticleFactory(paragraphs=[(f"Đoạn {i}.", f"Paragraph {i}.") for i in range(60)])
 
-    # 1. the article with its source, 2. its paragraphs
+    # the article with its source, its paragraphs, its tags, its mentions with their
+    # entities, the categories in the navigation
     for article in (short, long):
-        with django_assert_max_num_queries(2):
+        with django_assert_max_num_queries(5):
             client.get(article.get_absolute_url())
 
 
@@ -163,6 +164,7 @@ def test_article_page_query_count_does_not_grow_with_paragraphs(
 def test_home_query_count_does_not_grow_with_articles(client, django_assert_max_num_queries):
     ArticleFactory.create_batch(25)
 
-    # 1. count for the paginator, 2. the page of articles with their sources
-    with django_assert_max_num_queries(2):
+    # the count, the page of articles with their sources, four facets (categories, tags,
+    # entities, sources), the categories in the navigation
+    with django_assert_max_num_queries(7):
         client.get("/")

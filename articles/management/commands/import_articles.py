@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from articles.importing import ImportOutcome, collect_article_files, import_file
+from articles.linking import load_gazetteer
 
 
 class Command(BaseCommand):
@@ -30,9 +31,10 @@ class Command(BaseCommand):
     def handle(self, *args, paths, publish, max_bytes, **options):
         files = collect_article_files(paths)
         counts: Counter[str] = Counter()
+        gazetteer = load_gazetteer()
         progress = tqdm(files, unit="file", disable=len(files) < 2, file=sys.stderr)
         for path in progress:
-            outcome = import_file(path, publish=publish, max_bytes=max_bytes)
+            outcome = import_file(path, publish=publish, max_bytes=max_bytes, gazetteer=gazetteer)
             counts[outcome.status] += 1
             with progress.external_write_mode():
                 self.stdout.write(describe(outcome))

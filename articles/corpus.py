@@ -1,0 +1,276 @@
+"""Synthetic bilingual articles in bulk, for benchmarks and load tests.
+
+Text is sampled from the words of the demo articles (so word frequencies look like
+news), with entity names woven in; rows go to PostgreSQL with COPY, thousands a second.
+"""
+
+import random
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from articles.membership import refresh_membership
+from articles.models import Article, Category, Entity, Mention, Paragraph, Source, Tag
+from articles.text import fold_diacritics
+
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+]
+MIDDLE_NAMES = ["Văn", "Thị", "Minh", "Quang", "Thanh", "Hữu", "Đức", "Ngọc", "Thu", "Xuân"]
+GIVEN_NAMES = [
+    "An",
+    "Bình",
+    "Châu",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hiếu",
+    "Hoa",
+    "Hùng",
+    "Khánh",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Ngân",
+    "Phong",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Trung",
+    "Tú",
+    "Tuấn",
+    "Việt",
+    "Vy",
+    "Yến",
+]
+SYNTHETIC_ENTITIES = 2000
+SYNTHETIC_TAGS = 60
+PARAGRAPHS = (4, 8)
+WORDS_PER_PARAGRAPH = (30, 60)
+UNTRANSLATED_SHARE = 0.2
+MENTION_SHARE = 0.7
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    vietnamese: list[str]
+    english: list[str]
+
+
+def demo_vocabulary() -> Vocabulary:
+    vietnamese, english = [], []
+    for path in sorted(DEMO_DIR.glob("*.txt")):
+        words = WORD.findall(path.read_text(encoding="utf-8"))
+        (english if path.name.endswith(".en.txt") else vietnamese).extend(words)
+    return Vocabulary([w.lower() for w in vietnamese], [w.lower() for w in english])
+
+
+def ensure_pool(rng: random.Random) -> tuple[list[tuple[int, str, str]], list[int], list[int]]:
+    """Entities (id, Vietnamese name, English name), tag ids and source ids to draw from."""
+    existing = Entity.objects.filter(slug__startswith="synthetic-").count()
+    new_entities = []
+    for number in range(existing, SYNTHETIC_ENTITIES):
+        name_vi = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE_NAMES)} {rng.choice(GIVEN_NAMES)}"
+        new_entities.append(
+            Entity(
+                slug=f"synthetic-{number}",
+                kind=rng.choice(Entity.Kind.values),
+                name_vi=f"{name_vi} {number}",
+                name_en=f"{fold_diacritics(name_vi)} {number}",
+            )
+        )
+    Entity.objects.bulk_create(new_entities, batch_size=1000)
+    Tag.objects.bulk_create(
+        [
+            Tag(slug=f"synthetic-{n}", name_vi=f"chủ đề {n}", name_en=f"topic {n}")
+            for n in range(SYNTHETIC_TAGS)
+        ],
+        ignore_conflicts=True,
+    )
+    Source.objects.bulk_create(
+        [
+            Source(name=name, slug=name.lower())
+            for name in ("Reuters", "AFP", "AP", "BBC", "Bloomberg")
+        ],
+        ignore_conflicts=True,
+    )
+    entities = list(Entity.objects.values_list("pk", "name_vi", "name_en"))
+    return (
+        entities,
+        list(Tag.objects.values_list("pk", flat=True)),
+        list(Source.objects.values_list("pk", flat=True)),
+    )
+
+
+def generate_corpus(count: int, seed: int = 1, refresh: bool = True) -> int:
+    """Add `count` published synthetic articles; return how many were written.
+
+    With refresh, category membership is recomputed afterwards (in bulk SQL).
+    """
+    rng = random.Random(seed)
+    vocabulary = demo_vocabulary()
+    entities, tag_ids, source_ids = ensure_pool(rng)
+    weights = [1 / (rank + 1) for rank in range(len(entities))]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {Article._meta.db_table} IN EXCLUSIVE MODE")
+        first_id = _next_ids(cursor, Article, count)
+        first_paragraph_id = _next_ids(cursor, Paragraph, count * PARAGRAPHS[1])
+        rows = _article_rows(
+            rng, vocabulary, entities, weights, tag_ids, source_ids, first_id, count
+        )
+        articles, paragraphs, mentions, tags = [], [], [], []
+        for article, article_paragraphs, article_mentions, article_tags in rows:
+            articles.append(article)
+            paragraphs.extend(article_paragraphs)
+            mentions.extend(article_mentions)
+            tags.extend(article_tags)
+        paragraphs = [(first_paragraph_id + n, *row) for n, row in enumerate(paragraphs)]
+        _copy(cursor, Article, ARTICLE_COLUMNS, articles)
+        _copy(cursor, Paragraph, ["id", "article_id", "position", "text_vi", "text_en"], paragraphs)
+        _copy(cursor, Mention, ["article_id", "entity_id", "count"], mentions)
+        _copy_table(cursor, Article.tags.through._meta.db_table, ["article_id", "tag_id"], tags)
+        for model in (Article, Paragraph):
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM "
+                f"{model._meta.db_table}))",
+                [model._meta.db_table],
+            )
+    if refresh:
+        refresh_membership(Category.objects.all())
+    return count
+
+
+ARTICLE_COLUMNS = [
+    "id",
+    "slug",
+    "title_vi",
+    "title_en",
+    "lead_vi",
+    "lead_en",
+    "caption_vi",
+    "caption_en",
+    "credit",
+    "author",
+    "source_id",
+    "source_url",
+    "status",
+    "published_at",
+    "needs_review",
+    "import_ref",
+    "import_digest",
+    "created_at",
+    "updated_at",
+]
+
+
+def _article_rows(
+    rng, vocabulary, entities, weights, tag_ids, source_ids, first_id, count
+) -> Iterator:
+    now = timezone.now()
+    for offset in range(count):
+        article_id = first_id + offset
+        picked = rng.choices(entities, weights=weights, k=rng.randint(2, 6))
+        chosen = list({entity[0]: entity for entity in picked}.values())
+        mentions: dict[int, int] = dict.fromkeys((entity[0] for entity in chosen), 0)
+
+        def pair(words: int) -> tuple[str, str]:
+            return _sentence_pair(rng, vocabulary, chosen, mentions, words)  # noqa: B023
+
+        title_vi, title_en = pair(rng.randint(6, 12))
+        lead_vi, lead_en = pair(rng.randint(25, 40))
+        paragraphs = [
+            (article_id, position, *pair(rng.randint(*WORDS_PER_PARAGRAPH)))
+            for position in range(1, rng.randint(*PARAGRAPHS) + 1)
+        ]
+        if rng.random() < UNTRANSLATED_SHARE:
+            title_en = lead_en = ""
+            paragraphs = [(a, p, vi, "") for a, p, vi, _ in paragraphs]
+        published_at = now - timedelta(minutes=rng.randint(1, 60 * 24 * 365 * 3))
+        article = (
+            article_id,
+            f"synthetic-{article_id}",
+            title_vi[:300],
+            title_en[:300],
+            lead_vi,
+            lead_en,
+            "",
+            "",
+            "",
+            "",
+            rng.choice(source_ids),
+            "",
+            Article.Status.PUBLISHED,
+            published_at,
+            False,
+            f"synthetic-{article_id}",
+            "",
+            now,
+            now,
+        )
+        mention_rows = [(article_id, pk, n) for pk, n in mentions.items() if n]
+        tags = [(article_id, tag) for tag in rng.sample(tag_ids, k=min(3, len(tag_ids)))]
+        yield article, paragraphs, mention_rows, tags
+
+
+def _sentence_pair(rng, vocabulary, chosen, mentions, words: int) -> tuple[str, str]:
+    """A Vietnamese sentence and its "translation", often naming one of the chosen entities."""
+    vietnamese = rng.choices(vocabulary.vietnamese, k=words)
+    english = rng.choices(vocabulary.english, k=words)
+    if rng.random() < MENTION_SHARE:
+        pk, name_vi, name_en = rng.choice(chosen)
+        mentions[pk] += 1
+        position = rng.randrange(words)
+        vietnamese.insert(position, name_vi)
+        english.insert(position, name_en)
+    return _sentence(vietnamese), _sentence(english)
+
+
+def _sentence(words: list[str]) -> str:
+    text = " ".join(words)
+    return text[:1].upper() + text[1:] + "."
+
+
+def _next_ids(cursor, model, count: int) -> int:
+    """Reserve `count` ids for the model's table; return the first."""
+    table = model._meta.db_table
+    cursor.execute(
+        f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+        f"GREATEST((SELECT COALESCE(max(id), 0) FROM {table}), "
+        f"(SELECT last_value FROM {table}_id_seq)) + %s) - %s + 1",
+        [table, count, count],
+    )
+    return cursor.fetchone()[0]
+
+
+def _copy(cursor, model, columns: list[str], rows: list[tuple]) -> None:
+    _copy_table(cursor, model._meta.db_table, columns, rows)
+
+
+def _copy_table(cursor, table: str, columns: list[str], rows: list[tuple]) -> None:
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)

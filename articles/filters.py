@@ -1,0 +1,97 @@
+"""The one FilterSet behind every article list: home, category, tag, entity and search."""
+
+from datetime import date, datetime, time, timedelta
+
+import django_filters
+from django.forms import DateInput
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Category, Entity, Source, Tag
+
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+
+
+class ArticleFilter(django_filters.FilterSet):
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        to_field_name="slug",
+        method="filter_category",
+    )
+    tag = django_filters.ModelMultipleChoiceFilter(
+        label=_("Tag"), queryset=Tag.objects.all(), to_field_name="slug", method="filter_tags"
+    )
+    entity = django_filters.ModelMultipleChoiceFilter(
+        label=_("Entity"),
+        queryset=Entity.objects.all(),
+        to_field_name="slug",
+        method="filter_entities",
+    )
+    match = django_filters.ChoiceFilter(
+        label=_("Match"),
+        choices=[("any", _("any of them")), ("all", _("all of them"))],
+        method="keep",
+        empty_label=None,
+    )
+    entity_type = django_filters.ChoiceFilter(
+        label=_("Entity type"), choices=Entity.Kind.choices, method="filter_entity_type"
+    )
+    source = django_filters.ModelChoiceFilter(
+        label=_("Source"), queryset=Source.objects.all(), to_field_name="slug"
+    )
+    date_from = django_filters.DateFilter(
+        label=_("From"), method="filter_date_from", widget=DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"), method="filter_date_to", widget=DateInput(attrs={"type": "date"})
+    )
+    translated = django_filters.BooleanFilter(
+        label=_("Has an English translation"), method="filter_translated"
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"),
+        choices=[("newest", _("Newest first")), ("oldest", _("Oldest first"))],
+        method="sort_by",
+        empty_label=None,
+    )
+
+    @property
+    def match_all(self) -> bool:
+        return self.form.cleaned_data.get("match") == "all"
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    def filter_category(self, queryset, name, category):
+        return queryset.filter(categories=category)
+
+    def filter_tags(self, queryset, name, tags):
+        return queryset.with_tags([tag.pk for tag in tags], self.match_all) if tags else queryset
+
+    def filter_entities(self, queryset, name, entities):
+        if not entities:
+            return queryset
+        return queryset.with_entities([entity.pk for entity in entities], self.match_all)
+
+    def filter_entity_type(self, queryset, name, kind):
+        return queryset.with_entities(Entity.objects.filter(kind=kind).values("pk"))
+
+    def filter_date_from(self, queryset, name, day):
+        return queryset.filter(published_at__gte=_start_of(day))
+
+    def filter_date_to(self, queryset, name, day):
+        return queryset.filter(published_at__lt=_start_of(day, next_day=True))
+
+    def filter_translated(self, queryset, name, wanted):
+        return queryset.translated() if wanted else queryset.untranslated()
+
+    def sort_by(self, queryset, name, order):
+        return queryset.order_by("published_at", "id") if order == "oldest" else queryset
+
+
+def _start_of(day: date, next_day: bool = False) -> datetime:
+    day = min(max(day, EARLIEST_DATE), LATEST_DATE)
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start + timedelta(days=1) if next_day else start

@@ -1,0 +1,80 @@
+"""Linking articles to the entities they mention, and keeping their categories right."""
+
+from collections import Counter
+
+from django.db import transaction
+from django.utils.safestring import SafeString
+
+from articles.entities import Alias, Gazetteer, highlight_mentions
+from articles.membership import refresh_membership
+from articles.models import Article, Entity, EntityAlias, Mention
+
+
+def load_gazetteer(entities=None) -> Gazetteer:
+    """Every alias and canonical name of the given entities (default: all of them)."""
+    entities = Entity.objects.all() if entities is None else entities
+    aliases = EntityAlias.objects.filter(entity__in=entities)
+    return Gazetteer(
+        [
+            *(
+                Alias(text, language, entity_id)
+                for text, language, entity_id in aliases.values_list(
+                    "text", "language", "entity_id"
+                )
+            ),
+            *(
+                Alias(name, language, pk)
+                for pk, name_vi, name_en in entities.values_list("pk", "name_vi", "name_en")
+                for name, language in ((name_vi, "vi"), (name_en, "en"))
+                if name
+            ),
+        ]
+    )
+
+
+def article_texts(article: Article) -> list[tuple[str, str]]:
+    """(text, language) for every piece of the article that can name an entity."""
+    texts = [
+        (article.title_vi, "vi"),
+        (article.caption_vi, "vi"),
+        (article.title_en, "en"),
+        (article.caption_en, "en"),
+    ]
+    for vietnamese, english in article.aligned_blocks():
+        texts += [(vietnamese, "vi"), (english, "en")]
+    return [(text, language) for text, language in texts if text]
+
+
+def link_entities(article: Article, gazetteer: Gazetteer | None = None) -> Counter[int]:
+    """Store the article's mentions, replacing what was found before."""
+    counts = (gazetteer or load_gazetteer()).count_mentions(article_texts(article))
+    with transaction.atomic():
+        article.mentions.exclude(entity_id__in=counts.keys()).delete()
+        Mention.objects.bulk_create(
+            [Mention(article=article, entity_id=pk, count=n) for pk, n in counts.items()],
+            update_conflicts=True,
+            unique_fields=["article", "entity"],
+            update_fields=["count"],
+        )
+    return counts
+
+
+def relink_article(article: Article, gazetteer: Gazetteer | None = None) -> None:
+    """After an article's text or tags change: its mentions, then its categories."""
+    link_entities(article, gazetteer)
+    refresh_membership(article_ids=[article.pk])
+
+
+def highlight_article(article: Article) -> list[tuple[SafeString, SafeString]]:
+    """The article's blocks with the mentions of its entities marked and linked."""
+    entities = {mention.entity_id: mention.entity for mention in article.mentions.all()}
+    gazetteer = load_gazetteer(Entity.objects.filter(pk__in=entities))
+    url_for = lambda pk: entities[pk].get_absolute_url() if pk in entities else None  # noqa: E731
+
+    def marked(text: str, language: str) -> SafeString:
+        return highlight_mentions(text, gazetteer.find_mentions(text, language), url_for)
+
+    return [
+        (marked(vietnamese, "vi"), marked(english, "en"))
+        for vietnamese, english in article.aligned_blocks()
+    ]

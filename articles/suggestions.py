@@ -1,0 +1,130 @@
+"""Names the NER finds that no curated entity covers yet, proposed to editors in batches.
+
+underthesea's NER runs at about 1,300 syllables a second here, so it never runs inside a
+page request: the suggest_entities command (or an import followed by it) feeds the queue.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q
+
+from articles.entities import Gazetteer
+from articles.importing import unique_slug
+from articles.linking import link_entities, load_gazetteer
+from articles.models import Article, Entity, EntityAlias, EntitySuggestion
+
+NER_KINDS = {"PER": Entity.Kind.PERSON, "ORG": Entity.Kind.ORGANISATION, "LOC": Entity.Kind.PLACE}
+MIN_NAME_LENGTH = 2
+
+
+def named_spans(text: str) -> list[tuple[str, str]]:
+    """(name, NER kind) for each person, organisation or place underthesea finds."""
+    from underthesea import ner
+
+    spans: list[tuple[str, str]] = []
+    current: list[str] = []
+    kind = ""
+    for word, *_, label in ner(text):
+        if label.startswith("B-") or (label.startswith("I-") and not current):
+            if current:
+                spans.append((" ".join(current), kind))
+            current, kind = [word], label[2:]
+        elif label.startswith("I-") and label[2:] == kind:
+            current.append(word)
+        else:
+            if current:
+                spans.append((" ".join(current), kind))
+            current, kind = [], ""
+    if current:
+        spans.append((" ".join(current), kind))
+    return [(name, kind) for name, kind in spans if kind in NER_KINDS]
+
+
+def uncurated_names(
+    articles: Iterable[Article], gazetteer: Gazetteer
+) -> tuple[Counter[tuple[str, str]], dict[tuple[str, str], set[int]]]:
+    """Occurrences and articles of each (name, kind) the gazetteer does not already cover."""
+    occurrences: Counter[tuple[str, str]] = Counter()
+    seen_in: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for article in articles:
+        for vietnamese, _ in article.aligned_blocks():
+            for name, kind in named_spans(vietnamese):
+                if len(name) < MIN_NAME_LENGTH or _is_covered(name, gazetteer):
+                    continue
+                occurrences[(name, kind)] += 1
+                seen_in[(name, kind)].add(article.pk)
+    return occurrences, seen_in
+
+
+def _is_covered(name: str, gazetteer: Gazetteer) -> bool:
+    mentions = gazetteer.find_mentions(name, "vi")
+    return any(mention.start == 0 and mention.end == len(name) for mention in mentions)
+
+
+def suggest_entities(articles: Iterable[Article]) -> dict[str, int]:
+    """Add or refresh pending suggestions from these articles; rejected names stay rejected."""
+    occurrences, seen_in = uncurated_names(articles, load_gazetteer())
+    report = Counter()
+    decided = set(
+        EntitySuggestion.objects.exclude(status=EntitySuggestion.Status.PENDING).values_list(
+            "text", flat=True
+        )
+    )
+    with transaction.atomic():
+        for (name, kind), count in occurrences.items():
+            if name in decided:
+                report["skipped"] += 1
+                continue
+            _, created = EntitySuggestion.objects.update_or_create(
+                text=name,
+                language="vi",
+                defaults={
+                    "kind": NER_KINDS[kind],
+                    "occurrences": count,
+                    "article_count": len(seen_in[(name, kind)]),
+                },
+            )
+            report["created" if created else "updated"] += 1
+    return dict(report)
+
+
+@transaction.atomic
+def approve_suggestion(suggestion: EntitySuggestion) -> Entity:
+    """Make the name an alias of the chosen entity, or a new entity; then relink articles."""
+    entity = suggestion.entity
+    if entity is None:
+        entity = Entity.objects.create(
+            slug=unique_slug(suggestion.text, model=Entity),
+            kind=suggestion.kind,
+            name_vi=suggestion.text,
+            name_en=suggestion.text,
+        )
+    else:
+        EntityAlias.objects.get_or_create(
+            text=suggestion.text, language=suggestion.language, defaults={"entity": entity}
+        )
+    suggestion.entity = entity
+    suggestion.status = EntitySuggestion.Status.APPROVED
+    suggestion.save()
+    gazetteer = load_gazetteer()
+    for article in articles_containing(suggestion.text):
+        link_entities(article, gazetteer)
+    return entity
+
+
+def reject_suggestions(suggestions) -> int:
+    return suggestions.update(status=EntitySuggestion.Status.REJECTED)
+
+
+def articles_containing(text: str):
+    return (
+        Article.objects.filter(
+            Q(title_vi__contains=text)
+            | Q(lead_vi__contains=text)
+            | Q(paragraphs__text_vi__contains=text)
+        )
+        .distinct()
+        .prefetch_related("paragraphs")
+    )
