@@ -37,3 +37,7 @@ screenshot: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+BENCH_ARTICLES ?= 100000
+bench: install
+	$(BIN)/python -m benchmarks.run --articles $(BENCH_ARTICLES)

@@ -33,7 +33,10 @@ def load_gazetteer(entities=None) -> Gazetteer:
 
 
 def article_texts(article: Article) -> list[tuple[str, str]]:
-    """(text, language) for every piece of the article that can name an entity."""
+    """(text, language) for every piece of the article that can name an entity.
+
+    The source's name is matched against language-neutral aliases (Reuters, AFP).
+    """
     texts = [
         (article.title_vi, "vi"),
         (article.caption_vi, "vi"),
@@ -42,6 +45,8 @@ def article_texts(article: Article) -> list[tuple[str, str]]:
     ]
     for vietnamese, english in article.aligned_blocks():
         texts += [(vietnamese, "vi"), (english, "en")]
+    if article.source:
+        texts.append((article.source.name, ""))
     return [(text, language) for text, language in texts if text]
 
 

@@ -19,43 +19,52 @@ NER_KINDS = {"PER": Entity.Kind.PERSON, "ORG": Entity.Kind.ORGANISATION, "LOC": 
 MIN_NAME_LENGTH = 2
 
 
-def named_spans(text: str) -> list[tuple[str, str]]:
-    """(name, NER kind) for each person, organisation or place underthesea finds."""
+def named_spans(text: str) -> list[tuple[list[str], str]]:
+    """(words, NER kind) for each person, organisation or place underthesea finds."""
     from underthesea import ner
 
-    spans: list[tuple[str, str]] = []
-    current: list[str] = []
-    kind = ""
+    spans: list[tuple[list[str], str]] = []
     for word, *_, label in ner(text):
-        if label.startswith("B-") or (label.startswith("I-") and not current):
-            if current:
-                spans.append((" ".join(current), kind))
-            current, kind = [word], label[2:]
-        elif label.startswith("I-") and label[2:] == kind:
-            current.append(word)
+        continues = label.startswith("I-") and spans and spans[-1][1] == label[2:]
+        if continues:
+            spans[-1][0].append(word)
+        elif label[2:] in NER_KINDS:
+            spans.append(([word], label[2:]))
         else:
-            if current:
-                spans.append((" ".join(current), kind))
-            current, kind = [], ""
-    if current:
-        spans.append((" ".join(current), kind))
-    return [(name, kind) for name, kind in spans if kind in NER_KINDS]
+            spans.append(([], ""))
+    return [(words, kind) for words, kind in spans if words]
 
 
 def uncurated_names(
     articles: Iterable[Article], gazetteer: Gazetteer
 ) -> tuple[Counter[tuple[str, str]], dict[tuple[str, str], set[int]]]:
-    """Occurrences and articles of each (name, kind) the gazetteer does not already cover."""
+    """Occurrences and articles of each (name, kind) the gazetteer does not already cover.
+
+    The NER sometimes runs a curated name into a new one ("Indonesia Retno Marsudi"):
+    the curated words are taken out and what is left is the suggestion.
+    """
     occurrences: Counter[tuple[str, str]] = Counter()
     seen_in: dict[tuple[str, str], set[int]] = defaultdict(set)
     for article in articles:
         for vietnamese, _ in article.aligned_blocks():
-            for name, kind in named_spans(vietnamese):
-                if len(name) < MIN_NAME_LENGTH or _is_covered(name, gazetteer):
-                    continue
-                occurrences[(name, kind)] += 1
-                seen_in[(name, kind)].add(article.pk)
+            for words, kind in named_spans(vietnamese):
+                for name in _uncovered_parts(words, gazetteer):
+                    occurrences[(name, kind)] += 1
+                    seen_in[(name, kind)].add(article.pk)
     return occurrences, seen_in
+
+
+def _uncovered_parts(words: list[str], gazetteer: Gazetteer) -> list[str]:
+    parts, current = [], []
+    for word in [*words, None]:
+        if word is None or _is_covered(word, gazetteer):
+            name = " ".join(current)
+            if len(name) >= MIN_NAME_LENGTH and not _is_covered(name, gazetteer):
+                parts.append(name)
+            current = []
+        else:
+            current.append(word)
+    return parts
 
 
 def _is_covered(name: str, gazetteer: Gazetteer) -> bool:

@@ -9,7 +9,7 @@ DATABASE_NAME = "newsreader"
 logger = logging.getLogger(__name__)
 
 
-def embedded_database_url(data_dir: Path) -> str:
+def embedded_database_url(data_dir: Path, database: str = DATABASE_NAME) -> str:
     """Start (or reuse) the server in data_dir and return a URL for the project's database.
 
     The server outlives the process that started it, so every manage.py command and the
@@ -25,9 +25,9 @@ def embedded_database_url(data_dir: Path) -> str:
     server = pgserver.get_server(data_dir, cleanup_mode=None)
     with psycopg.connect(server.get_uri("postgres"), autocommit=True) as connection:
         exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+            "SELECT 1 FROM pg_database WHERE datname = %s", [database]
         ).fetchone()
         if not exists:
-            logger.info("Creating database %s in %s", DATABASE_NAME, data_dir)
-            connection.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-    return server.get_uri(DATABASE_NAME)
+            logger.info("Creating database %s in %s", database, data_dir)
+            connection.execute(f'CREATE DATABASE "{database}"')
+    return server.get_uri(database)

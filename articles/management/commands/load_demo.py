@@ -16,7 +16,7 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 class Command(BaseCommand):
     help = "Load the starter entities, tags and categories and the demo articles. Safe to rerun."
 
-    def handle(self, *args, **options):
+    def handle(self, *args, verbosity, **options):
         new_entities = starter.load_entities(DEMO_DIR / "entities.json")
         starter.load_tags(DEMO_DIR / "tags.json")
         starter.load_categories(DEMO_DIR / "categories.json")
@@ -31,10 +31,12 @@ class Command(BaseCommand):
             )
             if outcome.status == "refused":
                 raise CommandError(f"demo file {path.name} refused: {outcome.reason}")
-            self.stdout.write(f"{path.name}: {outcome.status}")
+            if verbosity:
+                self.stdout.write(f"{path.name}: {outcome.status}")
         if new_entities:
             for article in Article.objects.prefetch_related("paragraphs"):
                 link_entities(article, gazetteer)
         starter.apply_article_tags(DEMO_DIR / "article_tags.json")
         refresh_membership()
-        self.stdout.write(f"{Article.objects.published().count()} published articles.")
+        if verbosity:
+            self.stdout.write(f"{Article.objects.published().count()} published articles.")

@@ -1,0 +1,18 @@
+import statistics
+import time
+from collections.abc import Callable
+
+
+def percentiles(action: Callable[[], object], runs: int, warmup: int = 3) -> tuple[float, float]:
+    """p50 and p95 of the action's wall time, in milliseconds."""
+    for _ in range(warmup):
+        action()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[
+        min(len(samples) - 1, round(0.95 * len(samples)) - 1)
+    ]

@@ -1,0 +1,29 @@
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article, Category, Mention, Paragraph, Tag
+
+
+@pytest.mark.django_db
+def test_generate_corpus_adds_published_bilingual_articles_with_entities_and_tags(capsys):
+    tag = Tag.objects.create(slug="synthetic-0", name_vi="chủ đề 0", name_en="topic 0")
+    category = Category.objects.create(slug="topic", name_vi="Chủ đề", name_en="Topic")
+    category.any_tags.add(tag)
+
+    call_command("generate_corpus", "--articles", "120", "--batch", "50")
+
+    assert Article.objects.published().count() == 120
+    assert Paragraph.objects.count() >= 120 * 4
+    assert Mention.objects.values("article").distinct().count() > 60
+    assert Article.objects.translated().count() > 60
+    assert category.articles.count() > 0
+    assert "Added 120 articles" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_generate_corpus_can_run_twice():
+    call_command("generate_corpus", "--articles", "10")
+    call_command("generate_corpus", "--articles", "10")
+
+    assert Article.objects.count() == 20
+    assert Article.objects.create(slug="after", title_vi="Sau", lead_vi="Sau.").pk > 0
