@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from articles.linking import relink_article
-from articles.membership import refresh_membership
+from articles.membership import forget, refresh_membership
 from articles.models import (
     Article,
     Category,
@@ -17,16 +19,50 @@ from articles.models import (
 from articles.suggestions import approve_suggestion, reject_suggestions
 
 
+def forget_after_delete(delete, request, obj, field: str) -> None:
+    """Delete a tag, entity or category, and take its id out of the articles' id arrays."""
+    deleted_id = obj.pk
+    delete(request, obj)
+    forget(field, deleted_id)
+
+
+def forget_after_bulk_delete(delete, request, queryset, field: str) -> None:
+    deleted_ids = list(queryset.values_list("pk", flat=True))
+    delete(request, queryset)
+    for deleted_id in deleted_ids:
+        forget(field, deleted_id)
+
+
+class CategoryListFilter(admin.SimpleListFilter):
+    title = _("category")
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        return [(category.pk, str(category)) for category in Category.objects.all()]
+
+    def queryset(self, request, queryset):
+        category = Category.objects.filter(pk=self.value()).first() if self.value() else None
+        return queryset.in_category(category) if category else queryset
+
+    def value(self):
+        value = super().value()
+        return value if value and value.isdigit() else None
+
+
 class ParagraphInline(admin.TabularInline):
     model = Paragraph
     extra = 0
     fields = ["position", "text_vi", "text_en"]
 
 
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["title_vi", "status", "published_at", "source", "needs_review"]
-    list_filter = ["status", "needs_review", "source", "categories"]
+    list_filter = ["status", "needs_review", "source", CategoryListFilter]
     search_fields = ["title_vi", "title_en", "lead_vi", "lead_en"]
     date_hierarchy = "published_at"
     list_select_related = ["source"]
@@ -49,6 +85,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "url"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -66,6 +103,12 @@ class TagAdmin(admin.ModelAdmin):
     @admin.display(description=_("articles"), ordering="article_count")
     def article_count(self, tag):
         return tag.article_count
+
+    def delete_model(self, request, tag):
+        forget_after_delete(super().delete_model, request, tag, "tag_ids")
+
+    def delete_queryset(self, request, queryset):
+        forget_after_bulk_delete(super().delete_queryset, request, queryset, "tag_ids")
 
 
 class EntityAliasInline(admin.TabularInline):
@@ -89,6 +132,12 @@ class EntityAdmin(admin.ModelAdmin):
     @admin.display(description=_("articles"), ordering="article_count")
     def article_count(self, entity):
         return entity.article_count
+
+    def delete_model(self, request, entity):
+        forget_after_delete(super().delete_model, request, entity, "entity_ids")
+
+    def delete_queryset(self, request, queryset):
+        forget_after_bulk_delete(super().delete_queryset, request, queryset, "entity_ids")
 
 
 @admin.register(Category)
@@ -120,7 +169,12 @@ class CategoryAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("articles"))
+        members = RawSQL(
+            "SELECT count(*) FROM articles_article "
+            "WHERE category_ids @> ARRAY[articles_category.id]",
+            (),
+        )
+        return super().get_queryset(request).annotate(article_count=members)
 
     @admin.display(description=_("articles"), ordering="article_count")
     def article_count(self, category):
@@ -129,6 +183,12 @@ class CategoryAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         refresh_membership([form.instance])
+
+    def delete_model(self, request, category):
+        forget_after_delete(super().delete_model, request, category, "category_ids")
+
+    def delete_queryset(self, request, queryset):
+        forget_after_bulk_delete(super().delete_queryset, request, queryset, "category_ids")
 
 
 @admin.register(EntitySuggestion)

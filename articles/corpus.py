@@ -165,25 +165,10 @@ def generate_corpus(count: int, seed: int = 1, refresh: bool = True) -> int:
 
 
 ARTICLE_COLUMNS = [
-    "id",
-    "slug",
-    "title_vi",
-    "title_en",
-    "lead_vi",
-    "lead_en",
-    "caption_vi",
-    "caption_en",
-    "credit",
-    "author",
-    "source_id",
-    "source_url",
-    "status",
-    "published_at",
-    "needs_review",
-    "import_ref",
-    "import_digest",
-    "created_at",
-    "updated_at",
+    *("id", "slug", "title_vi", "title_en", "lead_vi", "lead_en", "caption_vi", "caption_en"),
+    *("credit", "author", "source_id", "source_url", "status", "published_at", "needs_review"),
+    *("import_ref", "import_digest", "created_at", "updated_at"),
+    *("tag_ids", "entity_ids", "category_ids"),
 ]
 
 
@@ -209,30 +194,28 @@ def _article_rows(
         if rng.random() < UNTRANSLATED_SHARE:
             title_en = lead_en = ""
             paragraphs = [(a, p, vi, "") for a, p, vi, _ in paragraphs]
-        published_at = now - timedelta(minutes=rng.randint(1, 60 * 24 * 365 * 3))
-        article = (
-            article_id,
-            f"synthetic-{article_id}",
-            title_vi[:300],
-            title_en[:300],
-            lead_vi,
-            lead_en,
-            "",
-            "",
-            "",
-            "",
-            rng.choice(source_ids),
-            "",
-            Article.Status.PUBLISHED,
-            published_at,
-            False,
-            f"synthetic-{article_id}",
-            "",
-            now,
-            now,
-        )
         mention_rows = [(article_id, pk, n) for pk, n in mentions.items() if n]
-        tags = [(article_id, tag) for tag in rng.sample(tag_ids, k=min(3, len(tag_ids)))]
+        article_tag_ids = sorted(rng.sample(tag_ids, k=min(3, len(tag_ids))))
+        tags = [(article_id, tag) for tag in article_tag_ids]
+        article = {
+            "id": article_id,
+            "slug": f"synthetic-{article_id}",
+            "title_vi": title_vi[:300],
+            "title_en": title_en[:300],
+            "lead_vi": lead_vi,
+            "lead_en": lead_en,
+            "source_id": rng.choice(source_ids),
+            "status": Article.Status.PUBLISHED,
+            "published_at": now - timedelta(minutes=rng.randint(1, 60 * 24 * 365 * 3)),
+            "needs_review": False,
+            "import_ref": f"synthetic-{article_id}",
+            "created_at": now,
+            "updated_at": now,
+            "tag_ids": article_tag_ids,
+            "entity_ids": sorted(pk for _, pk, _ in mention_rows),
+            "category_ids": [],
+        }
+        article = tuple(article.get(column, "") for column in ARTICLE_COLUMNS)
         yield article, paragraphs, mention_rows, tags
 
 

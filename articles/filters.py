@@ -3,6 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 import django_filters
+from django.contrib.postgres.expressions import ArraySubquery
 from django.forms import DateInput
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,8 +48,11 @@ class ArticleFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         label=_("To"), method="filter_date_to", widget=DateInput(attrs={"type": "date"})
     )
-    translated = django_filters.BooleanFilter(
-        label=_("Has an English translation"), method="filter_translated"
+    translated = django_filters.ChoiceFilter(  # not a BooleanFilter: it ignores "perhaps"
+        label=_("Has an English translation"),
+        choices=[("true", _("yes")), ("false", _("no"))],
+        empty_label=_("either"),
+        method="filter_translated",
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort"),
@@ -65,7 +69,7 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset
 
     def filter_category(self, queryset, name, category):
-        return queryset.filter(categories=category)
+        return queryset.in_category(category)
 
     def filter_tags(self, queryset, name, tags):
         return queryset.with_tags([tag.pk for tag in tags], self.match_all) if tags else queryset
@@ -76,7 +80,9 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.with_entities([entity.pk for entity in entities], self.match_all)
 
     def filter_entity_type(self, queryset, name, kind):
-        return queryset.with_entities(Entity.objects.filter(kind=kind).values("pk"))
+        return queryset.filter(
+            entity_ids__overlap=ArraySubquery(Entity.objects.filter(kind=kind).values("pk"))
+        )
 
     def filter_date_from(self, queryset, name, day):
         return queryset.filter(published_at__gte=_start_of(day))
@@ -85,7 +91,7 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.filter(published_at__lt=_start_of(day, next_day=True))
 
     def filter_translated(self, queryset, name, wanted):
-        return queryset.translated() if wanted else queryset.untranslated()
+        return queryset.translated() if wanted == "true" else queryset.untranslated()
 
     def sort_by(self, queryset, name, order):
         return queryset.order_by("published_at", "id") if order == "oldest" else queryset

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.safestring import SafeString
 
 from articles.entities import Alias, Gazetteer, highlight_mentions
-from articles.membership import refresh_membership
+from articles.membership import refresh_membership, sync_entity_ids, sync_tag_ids
 from articles.models import Article, Entity, EntityAlias, Mention
 
 
@@ -61,12 +61,14 @@ def link_entities(article: Article, gazetteer: Gazetteer | None = None) -> Count
             unique_fields=["article", "entity"],
             update_fields=["count"],
         )
+        sync_entity_ids([article.pk])
     return counts
 
 
 def relink_article(article: Article, gazetteer: Gazetteer | None = None) -> None:
-    """After an article's text or tags change: its mentions, then its categories."""
+    """After an article's text or tags change: its mentions and tags, then its categories."""
     link_entities(article, gazetteer)
+    sync_tag_ids([article.pk])
     refresh_membership(article_ids=[article.pk])
 
 
@@ -74,7 +76,9 @@ def highlight_article(article: Article) -> list[tuple[SafeString, SafeString]]:
     """The article's blocks with the mentions of its entities marked and linked."""
     entities = {mention.entity_id: mention.entity for mention in article.mentions.all()}
     gazetteer = load_gazetteer(Entity.objects.filter(pk__in=entities))
-    url_for = lambda pk: entities[pk].get_absolute_url() if pk in entities else None  # noqa: E731
+
+    def url_for(pk: int) -> str | None:
+        return entities[pk].get_absolute_url() if pk in entities else None
 
     def marked(text: str, language: str) -> SafeString:
         return highlight_mentions(text, gazetteer.find_mentions(text, language), url_for)

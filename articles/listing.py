@@ -4,12 +4,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 
 from articles.filters import ArticleFilter
 from articles.models import Category, Entity, Source, Tag
+from articles.querysets import FACET_WINDOW, with_counts
 
 FACET_SIZE = 8
 MULTI_VALUED = {"tag", "entity"}
@@ -38,17 +39,22 @@ class Chip:
 
 def article_list(request: HttpRequest, articles: QuerySet) -> dict:
     """The template context for a filtered, paginated list of the given articles."""
-    params = request.GET
+    params = _without_nul(request.GET)
     filterset = ArticleFilter(params, queryset=articles)
     problems = _problems(filterset, params)
     filtered = filterset.qs if not problems else articles.none()
-    page, page_problem = paginate(filtered, params.get("page"))
+    counts = {} if problems else filtered.facet_counts(FACET_SIZE, FACET_WINDOW)
+    scanned = counts["rows"][0][1] if counts else 0
+    page, page_problem = paginate(
+        filtered, params.get("page"), scanned if scanned < FACET_WINDOW else None
+    )
     return {
         "filter": filterset,
         "page": page,
         "problems": [*problems, *filter(None, [page_problem])],
         "chips": _chips(filterset, params) if not problems else [],
-        "facets": facets(filtered, params) if not problems else [],
+        "facets": facets(counts, params) if counts else [],
+        "facet_window": FACET_WINDOW if page.paginator.count > FACET_WINDOW else None,
         "page_query": _without(params, "page").urlencode(),
         "lookup_filters": LOOKUP_FILTERS,
         "hidden_filters": [
@@ -57,8 +63,19 @@ def article_list(request: HttpRequest, articles: QuerySet) -> dict:
     }
 
 
-def paginate(articles: QuerySet, requested: str | None) -> tuple[Page, str]:
-    paginator = Paginator(articles, settings.ARTICLES_PER_PAGE)
+class CountedPaginator(Paginator):
+    """A paginator that can be told how many items there are, instead of counting them."""
+
+    def __init__(self, object_list, per_page, count: int | None = None):
+        super().__init__(object_list, per_page)
+        if count is not None:
+            self.__dict__["count"] = count  # fills Paginator's cached_property
+
+
+def paginate(
+    articles: QuerySet, requested: str | None, count: int | None = None
+) -> tuple[Page, str]:
+    paginator = CountedPaginator(articles, settings.ARTICLES_PER_PAGE, count)
     if requested in (None, ""):
         return paginator.page(1), ""
     try:
@@ -76,32 +93,21 @@ def paginate(articles: QuerySet, requested: str | None) -> tuple[Page, str]:
     return paginator.page(number), ""
 
 
-def facets(articles: QuerySet, params: QueryDict) -> list[Facet]:
-    """Counts per value, under the current filters, for the most frequent values."""
-    ids = articles.values("pk")
-    categories = (
-        Category.objects.filter(articles__in=ids)
-        .annotate(n=Count("articles"))
-        .order_by("-n", "position")
-    )
-    tags = (
-        Tag.objects.filter(articles__in=ids).annotate(n=Count("articles")).order_by("-n", "name_vi")
-    )
-    entities = (
-        Entity.objects.filter(mentions__article__in=ids)
-        .annotate(n=Count("mentions"))
-        .order_by("-n", "name_en")
-    )
-    sources = (
-        Source.objects.filter(articles__in=ids).annotate(n=Count("articles")).order_by("-n", "name")
-    )
+def facets(counts: dict, params: QueryDict) -> list[Facet]:
+    """The facets of a list, from its facet_counts()."""
     return [
-        Facet(title, [_facet_value(params, name, item) for item in queryset[:FACET_SIZE]])
-        for title, name, queryset in (
-            (_("Categories"), "category", categories),
-            (_("Tags"), "tag", tags),
-            (_("People, organisations and places"), "entity", entities),
-            (_("Sources"), "source", sources),
+        Facet(
+            title,
+            [
+                _facet_value(params, name, item)
+                for item in with_counts(model.objects.all(), counts[field], "n")
+            ],
+        )
+        for title, name, model, field in (
+            (_("Categories"), "category", Category, "category_ids"),
+            (_("Tags"), "tag", Tag, "tag_ids"),
+            (_("People, organisations and places"), "entity", Entity, "entity_ids"),
+            (_("Sources"), "source", Source, "source_id"),
         )
     ]
 
@@ -124,9 +130,10 @@ def _chips(filterset: ArticleFilter, params: QueryDict) -> list[Chip]:
             continue
         field = filterset.form.fields[name]
         for item in value if name in MULTI_VALUED else [value]:
-            raw = item.slug if hasattr(item, "slug") else params.get(name)
             shown = str(item) if hasattr(item, "slug") else _plain_value(field, item)
-            remove_url = "?" + _without(params, "page", (name, raw)).urlencode()
+            # a single-valued filter given twice used the last value: drop them all
+            removed = (name, item.slug) if name in MULTI_VALUED else name
+            remove_url = "?" + _without(params, "page", removed).urlencode()
             chips.append(Chip(f"{field.label}: {shown}", remove_url))
     return chips
 
@@ -142,18 +149,42 @@ def _plain_value(field, value) -> str:
 def _problems(filterset: ArticleFilter, params: QueryDict) -> list[str]:
     problems = []
     for name, errors in filterset.errors.items():
-        label = filterset.form.fields[name].label
-        given = ", ".join(f"“{value[:60]}”" for value in params.getlist(name))
+        field = filterset.form.fields[name]
+        # a repeated single-valued filter takes the last value: only that one can be wrong
+        values = params.getlist(name) if name in MULTI_VALUED else [params.get(name)]
         if name in LOOKUP_FILTERS:
+            given = _quoted(_unknown(field, values))
             problems.append(
-                _("%(label)s: nothing is called %(given)s.") % {"label": label, "given": given}
+                _("%(label)s: nothing is called %(given)s.")
+                % {"label": field.label, "given": given}
             )
         else:
             problems.append(
                 _("%(label)s: %(given)s is not valid (%(error)s)")
-                % {"label": label, "given": given, "error": " ".join(errors)}
+                % {"label": field.label, "given": _quoted(values), "error": " ".join(errors)}
             )
     return problems
+
+
+def _unknown(field, values: list[str]) -> list[str]:
+    """The values of a lookup filter that name nothing (one query, on bad input only)."""
+    key = field.to_field_name
+    known = set(field.queryset.filter(**{f"{key}__in": values}).values_list(key, flat=True))
+    return [value for value in values if value not in known] or values
+
+
+def _quoted(values: list[str]) -> str:
+    return ", ".join(f"“{value[:60]}”" for value in values)
+
+
+def _without_nul(params: QueryDict) -> QueryDict:
+    """The query with each NUL, which HTML and PostgreSQL text cannot hold, made U+FFFD."""
+    cleaned = QueryDict(mutable=True)
+    for name, values in params.lists():
+        cleaned.setlist(
+            name.replace("\x00", "\ufffd"), [v.replace("\x00", "\ufffd") for v in values]
+        )
+    return cleaned
 
 
 def _without(params: QueryDict, *names_or_pairs) -> QueryDict:

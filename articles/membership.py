@@ -1,12 +1,18 @@
-"""Stored category membership, recomputed in bulk SQL when rules or articles change."""
+"""What each article belongs to, stored as id arrays for fast filters and facet counts.
+
+Article.tag_ids follows the article's tags, Article.entity_ids its mentions, and
+Article.category_ids the categories whose rule selects it. Each is recomputed here,
+explicitly, in bulk SQL: never in a loop over articles.
+"""
 
 from collections.abc import Iterable
 
-from django.db import connection, transaction
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import transaction
+from django.db.models import BigIntegerField, F, Func, OuterRef, Value
+from django.db.models.functions import Coalesce
 
-from articles.models import Article, Category
-
-Membership = Category.articles.through
+from articles.models import Article, Category, Mention
 
 
 def refresh_membership(
@@ -15,26 +21,51 @@ def refresh_membership(
     """Recompute which articles belong to the given categories (default: all).
 
     With article_ids, only those articles are reconsidered: what an import or an
-    article save needs. Each category costs one DELETE and one INSERT … SELECT.
+    article save needs. Each category costs two UPDATE statements.
     """
     categories = Category.objects.all() if categories is None else categories
-    article_ids = None if article_ids is None else list(article_ids)
+    scope = Article.objects.all()
+    if article_ids is not None:
+        scope = scope.filter(pk__in=list(article_ids))
     with transaction.atomic():
         for category in categories:
-            _refresh_category(category, article_ids)
+            rule = Article.objects.category_rule(category)
+            member = [category.pk]
+            scope.filter(category_ids__contains=member).exclude(rule).update(
+                category_ids=_array_call("array_remove", category.pk, "category_ids")
+            )
+            scope.filter(rule).exclude(category_ids__contains=member).update(
+                category_ids=_array_call("array_append", category.pk, "category_ids")
+            )
 
 
-def _refresh_category(category: Category, article_ids: list[int] | None) -> None:
-    stale = Membership.objects.filter(category=category)
-    selected = Article.objects.selected_by(category)
-    if article_ids is not None:
-        stale = stale.filter(article_id__in=article_ids)
-        selected = selected.filter(pk__in=article_ids)
-    stale.delete()
-    select_sql, params = selected.values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Membership._meta.db_table} (category_id, article_id) "
-            f"SELECT %s, selected.article_id FROM ({select_sql}) AS selected(article_id)",
-            [category.pk, *params],
-        )
+def forget(field: str, deleted_id: int) -> None:
+    """Take a deleted tag's, entity's or category's id out of the articles' id arrays."""
+    Article.objects.filter(**{f"{field}__contains": [deleted_id]}).update(
+        **{field: _array_call("array_remove", deleted_id, field)}
+    )
+
+
+def sync_tag_ids(article_ids: Iterable[int]) -> None:
+    """Copy the articles' tags into their tag_ids."""
+    tags = Article.tags.through.objects.filter(article_id=OuterRef("pk")).order_by("tag_id")
+    Article.objects.filter(pk__in=list(article_ids)).update(
+        tag_ids=Coalesce(ArraySubquery(tags.values("tag_id")), Value([]))
+    )
+
+
+def sync_entity_ids(article_ids: Iterable[int]) -> None:
+    """Copy the articles' mentions into their entity_ids."""
+    mentions = Mention.objects.filter(article_id=OuterRef("pk")).order_by("entity_id")
+    Article.objects.filter(pk__in=list(article_ids)).update(
+        entity_ids=Coalesce(ArraySubquery(mentions.values("entity_id")), Value([]))
+    )
+
+
+def _array_call(function: str, value: int, field: str) -> Func:
+    return Func(
+        F(field),
+        Value(value, output_field=BigIntegerField()),
+        function=function,
+        output_field=Article._meta.get_field(field),
+    )

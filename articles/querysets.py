@@ -1,8 +1,11 @@
 """The one place where article queries are defined."""
 
-from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connection, models
+from django.db.models import Q
 from django.utils import timezone
+
+FACET_ARRAYS = ("category_ids", "tag_ids", "entity_ids")
+FACET_WINDOW = 10_000  # facets count over at most the latest 10,000 articles of a list
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -40,75 +43,93 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def with_tags(self, tag_ids, match_all=False):
-        return self._with_all(_has_tag, tag_ids) if match_all else self.filter(_has_tag(tag_ids))
+        tag_ids = list(tag_ids)
+        if match_all:
+            return self.filter(tag_ids__contains=tag_ids)
+        return self.filter(tag_ids__overlap=tag_ids)
 
     def with_entities(self, entity_ids, match_all=False):
+        entity_ids = list(entity_ids)
         if match_all:
-            return self._with_all(_mentions, entity_ids)
-        return self.filter(_mentions(entity_ids))
+            return self.filter(entity_ids__contains=entity_ids)
+        return self.filter(entity_ids__overlap=entity_ids)
 
-    def _with_all(self, condition, ids):
-        queryset = self
-        for item_id in ids:
-            queryset = queryset.filter(condition([item_id]))
-        return queryset
+    def in_category(self, category):
+        return self.filter(category_ids__contains=[category.pk])
+
+    def category_rule(self, category) -> Q:
+        """The condition for membership of the category: its rule, pins and exclusions."""
+        any_tags = list(category.any_tags.values_list("pk", flat=True))
+        any_entities = list(category.any_entities.values_list("pk", flat=True))
+        all_tags = list(category.all_tags.values_list("pk", flat=True))
+        all_entities = list(category.all_entities.values_list("pk", flat=True))
+        rule = Q(pk__in=[])
+        if any_tags or any_entities or all_tags or all_entities:
+            rule = Q(tag_ids__contains=all_tags) & Q(entity_ids__contains=all_entities)
+            if any_tags or any_entities:
+                rule &= Q(tag_ids__overlap=any_tags) | Q(entity_ids__overlap=any_entities)
+            exclude_tags = list(category.exclude_tags.values_list("pk", flat=True))
+            exclude_entities = list(category.exclude_entities.values_list("pk", flat=True))
+            rule &= ~Q(tag_ids__overlap=exclude_tags) & ~Q(entity_ids__overlap=exclude_entities)
+        pinned = list(category.pinned_articles.values_list("pk", flat=True))
+        excluded = list(category.excluded_articles.values_list("pk", flat=True))
+        return (rule & ~Q(pk__in=excluded)) | Q(pk__in=pinned)
+
+    def facet_counts(self, limit: int, window: int) -> dict[str, list[tuple[int, int]]]:
+        """The most frequent sources, categories, tags and entities among the latest
+        `window` of these articles, with their counts: one scan of at most `window` rows.
+
+        Returns {"rows": [(None, rows scanned)], "source_id": [(id, n), ...], ...}: when
+        fewer rows than the window were scanned, that is how many articles there are.
+        """
+        columns = ("source_id", *FACET_ARRAYS)
+        latest = self.order_by("-published_at", "-id").values(*columns)[:window]
+        sql, params = latest.query.sql_with_params()
+        unnested = " UNION ALL ".join(
+            f"SELECT '{field}', value, count(*) FROM filtered, unnest({field}) AS value "
+            "GROUP BY value"
+            for field in FACET_ARRAYS
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH filtered({', '.join(columns)}) AS MATERIALIZED ({sql}), "
+                "counted(facet, value, n) AS ("
+                "SELECT 'rows', NULL::bigint, count(*) FROM filtered UNION ALL "
+                "SELECT 'source_id', source_id, count(*) FROM filtered "
+                f"WHERE source_id IS NOT NULL GROUP BY source_id UNION ALL {unnested}) "
+                "SELECT facet, value, n FROM (SELECT *, row_number() OVER "
+                "(PARTITION BY facet ORDER BY n DESC, value) AS rank FROM counted) AS ranked "
+                "WHERE rank <= %s ORDER BY facet, rank",
+                [*params, limit],
+            )
+            counts: dict[str, list[tuple[int, int]]] = {name: [] for name in ("rows", *columns)}
+            for facet, value, n in cursor.fetchall():
+                counts[facet].append((value, n))
+        return counts
 
     def selected_by(self, category):
-        """Articles the category's rule selects, with its pinned and hand-excluded articles."""
-        rule = _rule_condition(category)
-        pinned = Q(pk__in=category.pinned_articles.values("pk"))
-        excluded = Q(pk__in=category.excluded_articles.values("pk"))
-        return self.filter((rule & ~excluded) | pinned)
-
-
-def _has_tag(tag_ids):
-    from articles.models import Article
-
-    return Exists(
-        Article.tags.through.objects.filter(article_id=OuterRef("pk"), tag_id__in=tag_ids)
-    )
-
-
-def _mentions(entity_ids):
-    from articles.models import Mention
-
-    return Exists(Mention.objects.filter(article_id=OuterRef("pk"), entity_id__in=entity_ids))
-
-
-def _rule_condition(category) -> Q:
-    any_tags = list(category.any_tags.values_list("pk", flat=True))
-    any_entities = list(category.any_entities.values_list("pk", flat=True))
-    all_tags = list(category.all_tags.values_list("pk", flat=True))
-    all_entities = list(category.all_entities.values_list("pk", flat=True))
-    if not (any_tags or any_entities or all_tags or all_entities):
-        return Q(pk__in=[])
-    condition = Q()
-    if any_tags or any_entities:
-        condition &= Q(_has_tag(any_tags)) | Q(_mentions(any_entities))
-    for tag_id in all_tags:
-        condition &= Q(_has_tag([tag_id]))
-    for entity_id in all_entities:
-        condition &= Q(_mentions([entity_id]))
-    exclude_tags = category.exclude_tags.values("pk")
-    exclude_entities = category.exclude_entities.values("pk")
-    return condition & ~Q(_has_tag(exclude_tags)) & ~Q(_mentions(exclude_entities))
+        """Articles the category's rule selects now, whatever membership was stored."""
+        return self.filter(self.category_rule(category))
 
 
 class EntityQuerySet(models.QuerySet):
-    def mentioned_with(self, entity):
-        """Entities named in the same articles as this one, most frequent first."""
-        from articles.models import Mention
+    def mentioned_with(self, entity, limit: int = 12) -> list:
+        """Entities named in the same published articles as this one, most shared first;
+        each carries `shared_articles`."""
+        from articles.models import Article
 
-        shared = Mention.objects.filter(entity=entity, article__in=_published_articles())
-        return (
-            self.filter(mentions__article__in=shared.values("article"))
-            .exclude(pk=entity.pk)
-            .annotate(shared_articles=Count("mentions__article", distinct=True))
-            .order_by("-shared_articles", "name_en")
-        )
+        articles = Article.objects.published().with_entities([entity.pk])
+        counts = articles.facet_counts(limit + 1, window=FACET_WINDOW)["entity_ids"]
+        others = [(pk, n) for pk, n in counts if pk != entity.pk]
+        return with_counts(self, others[:limit], "shared_articles")
 
 
-def _published_articles():
-    from articles.models import Article
-
-    return Article.objects.published().values("pk")
+def with_counts(queryset, counts: list[tuple[int, int]], attribute: str) -> list:
+    """The objects for (id, count) pairs, in that order, each with the count set on it."""
+    found = queryset.in_bulk([pk for pk, _ in counts])
+    objects = []
+    for pk, count in counts:
+        if pk in found:
+            setattr(found[pk], attribute, count)
+            objects.append(found[pk])
+    return objects

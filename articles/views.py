@@ -18,20 +18,20 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
-    context = article_list(request, Article.objects.for_listing().filter(categories=category))
+    context = article_list(request, Article.objects.for_listing().in_category(category))
     return render(request, "articles/category.html", {"category": category, **context})
 
 
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
-    context = article_list(request, Article.objects.for_listing().filter(tags=tag))
+    context = article_list(request, Article.objects.for_listing().with_tags([tag.pk]))
     return render(request, "articles/tag.html", {"tag": tag, **context})
 
 
 def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     entity = get_object_or_404(Entity.objects.prefetch_related("aliases"), slug=slug)
     context = article_list(request, Article.objects.for_listing().with_entities([entity.pk]))
-    related = Entity.objects.mentioned_with(entity)[:12]
+    related = Entity.objects.mentioned_with(entity)
     return render(
         request, "articles/entity.html", {"entity": entity, "related": related, **context}
     )

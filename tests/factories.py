@@ -1,7 +1,17 @@
 import factory
 from django.utils import timezone
 
-from articles.models import Article, Paragraph, Source
+from articles.membership import sync_entity_ids, sync_tag_ids
+from articles.models import (
+    Article,
+    Category,
+    Entity,
+    EntityAlias,
+    Mention,
+    Paragraph,
+    Source,
+    Tag,
+)
 
 
 class SourceFactory(factory.django.DjangoModelFactory):
@@ -49,3 +59,92 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 class DraftArticleFactory(ArticleFactory):
     status = Article.Status.DRAFT
     published_at = None
+
+
+def _set_many(name: str):
+    """A post-generation hook that sets the many-to-many field `name` from the list given."""
+
+    def set_many(obj, create, extracted, **kwargs):
+        if create and extracted is not None:
+            getattr(obj, name).set(extracted)
+
+    return set_many
+
+
+def retag(article: Article, *tags: Tag) -> None:
+    """Give the article exactly these tags, as an editor would: tag_ids follows."""
+    article.tags.set(tags)
+    sync_tag_ids([article.pk])
+    article.refresh_from_db(fields=["tag_ids"])
+
+
+def mention(article: Article, *entities: Entity, count: int = 1) -> None:
+    """Record that the article mentions each entity, as the entity linker would."""
+    Mention.objects.bulk_create(Mention(article=article, entity=e, count=count) for e in entities)
+    sync_entity_ids([article.pk])
+    article.refresh_from_db(fields=["entity_ids"])
+
+
+class TopicArticleFactory(ArticleFactory):
+    """An article with topics: TopicArticleFactory(tags=[tag], entities=[entity])."""
+
+    @factory.post_generation
+    def tags(article, create, extracted, **kwargs):
+        if create and extracted:
+            retag(article, *extracted)
+
+    @factory.post_generation
+    def entities(article, create, extracted, **kwargs):
+        if create and extracted:
+            mention(article, *extracted)
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    slug = factory.Sequence(lambda n: f"chu-de-{n}")
+    name_vi = factory.Sequence(lambda n: f"Chủ đề {n}")
+    name_en = factory.Sequence(lambda n: f"Topic {n}")
+
+
+class EntityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entity
+
+    slug = factory.Sequence(lambda n: f"thuc-the-{n}")
+    kind = Entity.Kind.PLACE
+    name_vi = factory.Sequence(lambda n: f"Nơi chốn {n}")
+    name_en = factory.Sequence(lambda n: f"Place {n}")
+
+
+class EntityAliasFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EntityAlias
+
+    entity = factory.SubFactory(EntityFactory)
+    text = factory.Sequence(lambda n: f"Tên khác {n}")
+    language = ""
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    """CategoryFactory(any_tags=[tag], pinned_articles=[article], ...) sets the rule.
+
+    Membership is left to refresh_membership(), as in the application.
+    """
+
+    class Meta:
+        model = Category
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"chuyen-muc-{n}")
+    name_vi = factory.Sequence(lambda n: f"Chuyên mục {n}")
+    name_en = factory.Sequence(lambda n: f"Section {n}")
+    any_tags = factory.PostGeneration(_set_many("any_tags"))
+    any_entities = factory.PostGeneration(_set_many("any_entities"))
+    all_tags = factory.PostGeneration(_set_many("all_tags"))
+    all_entities = factory.PostGeneration(_set_many("all_entities"))
+    exclude_tags = factory.PostGeneration(_set_many("exclude_tags"))
+    exclude_entities = factory.PostGeneration(_set_many("exclude_entities"))
+    pinned_articles = factory.PostGeneration(_set_many("pinned_articles"))
+    excluded_articles = factory.PostGeneration(_set_many("excluded_articles"))

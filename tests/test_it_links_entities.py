@@ -24,6 +24,7 @@ def test_the_shared_sample_links_its_people_countries_and_source(demo):
         pytest.skip(f"{SAMPLE} is not present")
     article = import_file(SAMPLE).article
     call_command("load_demo", verbosity=0)  # applies the sample's demo tags
+    article.refresh_from_db()
 
     assert {
         "United States",

@@ -1,0 +1,252 @@
+"""Search text without a database: the diacritic fold shared with SQL, query cleaning, snippets.
+
+PostgreSQL has no `unaccent` here, so a generated tsvector column folds article text with
+`translate(lower(text), FOLD_FROM, FOLD_TO)` (see `sql_fold`) and the reader's query is folded
+by `fold_for_search` in Python. Both come from the one table below, so they agree exactly.
+"""
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from articles.text import fold_diacritics, normalize_text
+
+MAX_QUERY_CHARS = 200
+
+# Latin-1 Supplement, Latin Extended-A and -B, and Latin Extended Additional (Vietnamese ạ…ỹ).
+_LATIN_LETTER_RANGES = ((0x00C0, 0x024F), (0x1E00, 0x1EFF))
+_OR_OPERATOR = "OR"
+_PHRASE_QUOTE = '"'
+_EXCLUSION_PREFIX = "-"
+_WORD = re.compile(r"[^\W_]+")
+_WORD_OR_GAP = re.compile(r"[^\W_]+|(?:[\W_])+")
+_WORDS_BEFORE_FIRST_MATCH = 5
+_ELLIPSIS = "…"
+_MIN_STEM_CHARS = 4
+# Longest first; each pair is (ending, replacement). Applied once, then a final e/y is dropped.
+_ENGLISH_ENDINGS = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
+_KEEPS_FINAL_S_AFTER = "siu"  # press, crisis, status: the s is not a plural ending
+
+
+def _folds_to_one_ascii_letter(char: str) -> str | None:
+    folded = fold_diacritics(char).lower()
+    if len(folded) == 1 and "a" <= folded <= "z":
+        return folded
+    return None
+
+
+def _build_fold_pairs() -> list[tuple[str, str]]:
+    pairs = [(chr(code), chr(code).lower()) for code in range(ord("A"), ord("Z") + 1)]
+    for first, last in _LATIN_LETTER_RANGES:
+        for code in range(first, last + 1):
+            char = chr(code)
+            target = _folds_to_one_ascii_letter(char) if char.isalpha() else None
+            if target is not None:
+                pairs.append((char, target))
+    return pairs
+
+
+_FOLD_PAIRS = _build_fold_pairs()
+FOLD_FROM = "".join(source for source, _ in _FOLD_PAIRS)
+FOLD_TO = "".join(target for _, target in _FOLD_PAIRS)
+_FOLD_TABLE = str.maketrans(FOLD_FROM, FOLD_TO)
+_NON_ASCII_FOLDED = frozenset(char for char in FOLD_FROM if not char.isascii())
+
+
+def fold_for_search(text: str) -> str:
+    """What SQL `translate(lower(text), FOLD_FROM, FOLD_TO)` gives, computed in Python.
+
+    NFC first, then the table (which maps both cases straight to lowercase ASCII), then
+    str.lower() for any character the table does not cover.
+    """
+    return unicodedata.normalize("NFC", text).translate(_FOLD_TABLE).lower()
+
+
+def quote_sql_literal(text: str) -> str:
+    """A standard SQL string literal: single quotes doubled, backslashes left as they are."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sql_fold(expression_sql: str) -> str:
+    """The SQL `translate(lower(<expression_sql>), '<FOLD_FROM>', '<FOLD_TO>')`."""
+    return (
+        f"translate(lower({expression_sql}), "
+        f"{quote_sql_literal(FOLD_FROM)}, {quote_sql_literal(FOLD_TO)})"
+    )
+
+
+# --- Queries -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    folded: str
+    has_diacritics: bool
+    hint: str
+    is_searchable: bool
+
+
+def parse_query(raw: str | None) -> SearchQuery:
+    """Clean what the reader typed into a query for websearch_to_tsquery; never raises."""
+    cleaned = _clean_query_text(_as_text(raw))
+    text = _shorten_at_word(cleaned, MAX_QUERY_CHARS)
+    folded = _fold_keeping_operators(text)
+    is_searchable = _has_searchable_word(folded)
+    return SearchQuery(
+        text=text,
+        folded=folded,
+        has_diacritics=any(char in _NON_ASCII_FOLDED for char in text),
+        hint=_hint_for(text, is_searchable, was_shortened=text != cleaned),
+        is_searchable=is_searchable,
+    )
+
+
+def _as_text(raw: object) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, bytes):
+        return raw.decode("utf-8", errors="replace")
+    return raw if isinstance(raw, str) else str(raw)
+
+
+def _clean_query_text(text: str) -> str:
+    text = "".join(_without_control_or_format_char(char) for char in text)
+    text = normalize_text(text)
+    return " ".join(_drop_orphan_combining_marks(word) for word in text.split())
+
+
+def _without_control_or_format_char(char: str) -> str:
+    category = unicodedata.category(char)
+    if category == "Cc":  # NUL, escapes; tabs and line breaks are whitespace
+        return " " if char.isspace() else ""
+    if category in ("Cf", "Cs"):  # zero-width joiners, direction marks, lone surrogates
+        return ""
+    return char
+
+
+def _drop_orphan_combining_marks(word: str) -> str:
+    """Combining marks with no letter before them (NFC has composed all the others)."""
+    return word.lstrip("".join(char for char in word if unicodedata.combining(char)))
+
+
+def _shorten_at_word(text: str, max_chars: int) -> str:
+    if len(text) <= max_chars:
+        return text
+    head, space, _ = text[: max_chars + 1].rpartition(" ")
+    return head.rstrip() if space and head.strip() else text[:max_chars]
+
+
+def _fold_keeping_operators(text: str) -> str:
+    """websearch_to_tsquery only reads an uppercase OR as the operator, so that token stays."""
+    return " ".join(
+        token if token == _OR_OPERATOR else fold_for_search(token) for token in text.split(" ")
+    )
+
+
+def _has_searchable_word(folded: str) -> bool:
+    return any(
+        token != _OR_OPERATOR and any(char.isalnum() for char in token)
+        for token in folded.split()
+    )
+
+
+def _hint_for(text: str, is_searchable: bool, was_shortened: bool) -> str:
+    if not text:
+        return gettext("Type a word or a name to search for.")
+    if not is_searchable:
+        return gettext("Your search has no words in it; try a word or a name.")
+    if was_shortened:
+        return gettext("Your search was shortened to its first 200 characters.")
+    return ""
+
+
+def query_terms(query: SearchQuery) -> list[str]:
+    """The folded words to mark: positive terms only, in order, without duplicates."""
+    return list(dict.fromkeys(_positive_words(query.folded)))
+
+
+def _positive_words(folded: str) -> Iterator[str]:
+    """Words outside exclusions; an exclusion covers a `-word` or a whole `-"phrase"`."""
+    in_phrase = False
+    phrase_is_excluded = False
+    for token in folded.split():
+        if in_phrase:
+            is_excluded = phrase_is_excluded
+        elif token == _OR_OPERATOR:
+            continue
+        else:
+            is_excluded = token.startswith(_EXCLUSION_PREFIX)
+            phrase_is_excluded = is_excluded
+        if token.count(_PHRASE_QUOTE) % 2:
+            in_phrase = not in_phrase
+        if not is_excluded:
+            yield from _WORD.findall(token)
+
+
+# --- Snippets ----------------------------------------------------------------------------------
+
+
+def highlight_snippet(text: str, query: SearchQuery, max_words: int = 40) -> SafeString:
+    """An escaped excerpt of at most max_words words around the first match, matches in <mark>.
+
+    Without a match it is the text's first max_words words.
+    """
+    words = unicodedata.normalize("NFC", text).split()
+    terms = query_terms(query)
+    first_match = next(
+        (index for index, word in enumerate(words) if _matching_parts(word, terms)), 0
+    )
+    start = max(0, min(first_match - _WORDS_BEFORE_FIRST_MATCH, len(words) - max_words))
+    end = start + max_words
+    excerpt = " ".join(_marked_word(word, terms) for word in words[start:end])
+    if start > 0:
+        excerpt = f"{_ELLIPSIS} {excerpt}"
+    if end < len(words):
+        excerpt = f"{excerpt} {_ELLIPSIS}"
+    return mark_safe(excerpt)  # every piece of the text was escaped by _marked_word
+
+
+def _matching_parts(word: str, terms: list[str]) -> list[str]:
+    return [part for part in _WORD.findall(word) if _matches_any_term(part, terms)]
+
+
+def _marked_word(word: str, terms: list[str]) -> str:
+    """The word escaped, with each matching run of letters wrapped in <mark>."""
+    pieces = []
+    for piece in _WORD_OR_GAP.findall(word):
+        escaped = html.escape(piece)
+        is_match = _WORD.fullmatch(piece) and _matches_any_term(piece, terms)
+        pieces.append(f"<mark>{escaped}</mark>" if is_match else escaped)
+    return "".join(pieces)
+
+
+def _matches_any_term(word: str, terms: list[str]) -> bool:
+    folded = fold_for_search(word)
+    return any(
+        folded == term or (word.isascii() and _share_english_stem(folded, term)) for term in terms
+    )
+
+
+def _share_english_stem(word: str, term: str) -> bool:
+    """treaty ~ treaties, sanction ~ sanctions: one ending off, then the same stem of 4+ letters."""
+    if len(term) < _MIN_STEM_CHARS:
+        return False
+    stem = _english_stem(term)
+    return len(stem) >= _MIN_STEM_CHARS and stem == _english_stem(word)
+
+
+def _english_stem(word: str) -> str:
+    for ending, replacement in _ENGLISH_ENDINGS:
+        stem_length = len(word) - len(ending)
+        if word.endswith(ending) and stem_length >= _MIN_STEM_CHARS - 1:
+            if ending == "s" and word[stem_length - 1] in _KEEPS_FINAL_S_AFTER:
+                break
+            word = word[:stem_length] + replacement
+            break
+    return word.removesuffix("e").removesuffix("y") if len(word) > _MIN_STEM_CHARS else word
