@@ -24,7 +24,7 @@ _OR_OPERATOR = "OR"
 _PHRASE_QUOTE = '"'
 _EXCLUSION_PREFIX = "-"
 _WORD = re.compile(r"[^\W_]+")
-_WORD_OR_GAP = re.compile(r"[^\W_]+|(?:[\W_])+")
+_WORD_OR_GAP = re.compile(r"[^\W_]+|[\W_]+")
 _WORDS_BEFORE_FIRST_MATCH = 5
 _ELLIPSIS = "…"
 _MIN_STEM_CHARS = 4
@@ -117,8 +117,8 @@ def _as_text(raw: object) -> str:
 
 def _clean_query_text(text: str) -> str:
     text = "".join(_without_control_or_format_char(char) for char in text)
-    text = normalize_text(text)
-    return " ".join(_drop_orphan_combining_marks(word) for word in text.split())
+    words = (_without_leading_marks(word) for word in normalize_text(text).split())
+    return " ".join(word for word in words if word)
 
 
 def _without_control_or_format_char(char: str) -> str:
@@ -130,16 +130,19 @@ def _without_control_or_format_char(char: str) -> str:
     return char
 
 
-def _drop_orphan_combining_marks(word: str) -> str:
-    """Combining marks with no letter before them (NFC has composed all the others)."""
-    return word.lstrip("".join(char for char in word if unicodedata.combining(char)))
+def _without_leading_marks(word: str) -> str:
+    """Drops combining marks that have no letter before them to sit on."""
+    start = 0
+    while start < len(word) and unicodedata.category(word[start]).startswith("M"):
+        start += 1
+    return word[start:]
 
 
 def _shorten_at_word(text: str, max_chars: int) -> str:
     if len(text) <= max_chars:
         return text
     head, space, _ = text[: max_chars + 1].rpartition(" ")
-    return head.rstrip() if space and head.strip() else text[:max_chars]
+    return head if space and head else text[:max_chars]
 
 
 def _fold_keeping_operators(text: str) -> str:
@@ -151,8 +154,7 @@ def _fold_keeping_operators(text: str) -> str:
 
 def _has_searchable_word(folded: str) -> bool:
     return any(
-        token != _OR_OPERATOR and any(char.isalnum() for char in token)
-        for token in folded.split()
+        token != _OR_OPERATOR and any(char.isalnum() for char in token) for token in folded.split()
     )
 
 
@@ -186,7 +188,7 @@ def _positive_words(folded: str) -> Iterator[str]:
         if token.count(_PHRASE_QUOTE) % 2:
             in_phrase = not in_phrase
         if not is_excluded:
-            yield from _WORD.findall(token)
+            yield from _WORD.findall(token.lower())  # an OR inside a phrase is a plain word
 
 
 # --- Snippets ----------------------------------------------------------------------------------
@@ -199,9 +201,7 @@ def highlight_snippet(text: str, query: SearchQuery, max_words: int = 40) -> Saf
     """
     words = unicodedata.normalize("NFC", text).split()
     terms = query_terms(query)
-    first_match = next(
-        (index for index, word in enumerate(words) if _matching_parts(word, terms)), 0
-    )
+    first_match = next((index for index, word in enumerate(words) if _has_match(word, terms)), 0)
     start = max(0, min(first_match - _WORDS_BEFORE_FIRST_MATCH, len(words) - max_words))
     end = start + max_words
     excerpt = " ".join(_marked_word(word, terms) for word in words[start:end])
@@ -212,8 +212,8 @@ def highlight_snippet(text: str, query: SearchQuery, max_words: int = 40) -> Saf
     return mark_safe(excerpt)  # every piece of the text was escaped by _marked_word
 
 
-def _matching_parts(word: str, terms: list[str]) -> list[str]:
-    return [part for part in _WORD.findall(word) if _matches_any_term(part, terms)]
+def _has_match(word: str, terms: list[str]) -> bool:
+    return any(_matches_any_term(part, terms) for part in _WORD.findall(word))
 
 
 def _marked_word(word: str, terms: list[str]) -> str:
@@ -221,7 +221,7 @@ def _marked_word(word: str, terms: list[str]) -> str:
     pieces = []
     for piece in _WORD_OR_GAP.findall(word):
         escaped = html.escape(piece)
-        is_match = _WORD.fullmatch(piece) and _matches_any_term(piece, terms)
+        is_match = _WORD.match(piece) is not None and _matches_any_term(piece, terms)
         pieces.append(f"<mark>{escaped}</mark>" if is_match else escaped)
     return "".join(pieces)
 
@@ -249,4 +249,6 @@ def _english_stem(word: str) -> str:
                 break
             word = word[:stem_length] + replacement
             break
-    return word.removesuffix("e").removesuffix("y") if len(word) > _MIN_STEM_CHARS else word
+    if len(word) > _MIN_STEM_CHARS and word[-1] in "ey":  # trade ~ trading, treaty ~ treat
+        return word[:-1]
+    return word
