@@ -168,7 +168,7 @@ ARTICLE_COLUMNS = [
     *("id", "slug", "title_vi", "title_en", "lead_vi", "lead_en", "caption_vi", "caption_en"),
     *("credit", "author", "source_id", "source_url", "status", "published_at", "needs_review"),
     *("import_ref", "import_digest", "created_at", "updated_at"),
-    *("tag_ids", "entity_ids", "category_ids"),
+    *("tag_ids", "entity_ids", "category_ids", "body_vi", "body_en", "entity_names"),
 ]
 
 
@@ -214,6 +214,14 @@ def _article_rows(
             "tag_ids": article_tag_ids,
             "entity_ids": sorted(pk for _, pk, _ in mention_rows),
             "category_ids": [],
+            "body_vi": "\n".join(vi for _, _, vi, _ in paragraphs),
+            "body_en": "\n".join(en for _, _, _, en in paragraphs if en),
+            "entity_names": " ".join(
+                name
+                for pk, name_vi, name_en in chosen
+                if mentions[pk]
+                for name in (name_vi, name_en)
+            ),
         }
         article = tuple(article.get(column, "") for column in ARTICLE_COLUMNS)
         yield article, paragraphs, mention_rows, tags

@@ -61,6 +61,12 @@ class ArticleFilter(django_filters.FilterSet):
         empty_label=None,
     )
 
+    def __init__(self, *args, searching: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if searching:
+            sort = self.form.fields["sort"]
+            sort.choices = [("relevance", _("Best match")), *sort.choices]
+
     @property
     def match_all(self) -> bool:
         return self.form.cleaned_data.get("match") == "all"

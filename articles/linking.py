@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 from articles.entities import Alias, Gazetteer, highlight_mentions
 from articles.membership import refresh_membership, sync_entity_ids, sync_tag_ids
 from articles.models import Article, Entity, EntityAlias, Mention
+from articles.search import sync_search_text
 
 
 def load_gazetteer(entities=None) -> Gazetteer:
@@ -62,6 +63,7 @@ def link_entities(article: Article, gazetteer: Gazetteer | None = None) -> Count
             update_fields=["count"],
         )
         sync_entity_ids([article.pk])
+        sync_search_text([article.pk])
     return counts
 
 

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from articles.filters import ArticleFilter
 from articles.models import Category, Entity, Source, Tag
-from articles.querysets import FACET_WINDOW, with_counts
+from articles.querysets import FACET_WINDOW, SEARCH_CANDIDATES, with_counts
+from articles.searchtext import SearchQuery
 
 FACET_SIZE = 8
 MULTI_VALUED = {"tag", "entity"}
@@ -37,12 +38,18 @@ class Chip:
     remove_url: str
 
 
-def article_list(request: HttpRequest, articles: QuerySet) -> dict:
-    """The template context for a filtered, paginated list of the given articles."""
+def article_list(
+    request: HttpRequest, articles: QuerySet, search: SearchQuery | None = None
+) -> dict:
+    """The template context for a filtered, paginated list of the given articles; with a
+    search, of those that match it, best first unless the reader chose an order."""
     params = _without_nul(request.GET)
-    filterset = ArticleFilter(params, queryset=articles)
+    filterset = ArticleFilter(params, queryset=articles, searching=bool(search))
     problems = _problems(filterset, params)
     filtered = filterset.qs if not problems else articles.none()
+    if search and not problems:
+        chosen_order = filterset.form.cleaned_data.get("sort") in ("newest", "oldest")
+        filtered = filtered.search(search, order_by_rank=not chosen_order)
     counts = {} if problems else filtered.facet_counts(FACET_SIZE, FACET_WINDOW)
     scanned = counts["rows"][0][1] if counts else 0
     page, page_problem = paginate(
@@ -56,6 +63,7 @@ def article_list(request: HttpRequest, articles: QuerySet) -> dict:
         "facets": facets(counts, params) if counts else [],
         "facet_window": FACET_WINDOW if page.paginator.count > FACET_WINDOW else None,
         "page_query": _without(params, "page").urlencode(),
+        "search_capped": bool(search) and scanned >= SEARCH_CANDIDATES,
         "lookup_filters": LOOKUP_FILTERS,
         "hidden_filters": [
             (name, value) for name in sorted(LOOKUP_FILTERS) for value in params.getlist(name)

@@ -1,14 +1,18 @@
 import math
 
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import F, Func
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.fields import NFCCharField, NFCTextField
 from articles.querysets import ArticleQuerySet, EntityQuerySet
+from articles.search import FOLD_FUNCTION, HEAD_VECTOR_SQL, SEARCH_VECTOR_SQL
 from articles.text import count_words
 
 WORDS_PER_MINUTE = 200
@@ -64,6 +68,17 @@ class Article(models.Model):
     tag_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
     entity_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
     category_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
+    # The text search reads: paragraphs joined and the names of the mentioned entities,
+    # kept up to date by articles.search.sync_search_text(), and the vectors built from them.
+    body_vi = models.TextField(default="", blank=True, editable=False)
+    body_en = models.TextField(default="", blank=True, editable=False)
+    entity_names = models.TextField(default="", blank=True, editable=False)
+    search_vector = models.GeneratedField(
+        expression=RawSQL(SEARCH_VECTOR_SQL, ()), output_field=SearchVectorField(), db_persist=True
+    )
+    head_vector = models.GeneratedField(
+        expression=RawSQL(HEAD_VECTOR_SQL, ()), output_field=SearchVectorField(), db_persist=True
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -91,6 +106,16 @@ class Article(models.Model):
             GinIndex(fields=["tag_ids"], name="article_tag_ids_idx"),
             GinIndex(fields=["entity_ids"], name="article_entity_ids_idx"),
             GinIndex(fields=["category_ids"], name="article_category_ids_idx"),
+            GinIndex(fields=["search_vector"], name="article_search_idx"),
+            GinIndex(fields=["head_vector"], name="article_head_search_idx"),
+            GinIndex(
+                OpClass(Func(F("title_vi"), function=FOLD_FUNCTION), name="gin_trgm_ops"),
+                name="article_title_vi_trgm_idx",
+            ),
+            GinIndex(
+                OpClass(Func(F("title_en"), function=FOLD_FUNCTION), name="gin_trgm_ops"),
+                name="article_title_en_trgm_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -190,6 +215,16 @@ class Entity(models.Model):
         ordering = ["name_en"]
         verbose_name = _("entity")
         verbose_name_plural = _("entities")
+        indexes = [
+            GinIndex(
+                OpClass(Func(F("name_vi"), function=FOLD_FUNCTION), name="gin_trgm_ops"),
+                name="entity_name_vi_trgm_idx",
+            ),
+            GinIndex(
+                OpClass(Func(F("name_en"), function=FOLD_FUNCTION), name="gin_trgm_ops"),
+                name="entity_name_en_trgm_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name_en if self.name_en == self.name_vi else f"{self.name_vi} / {self.name_en}"
@@ -219,6 +254,12 @@ class EntityAlias(models.Model):
         verbose_name_plural = _("aliases")
         constraints = [
             models.UniqueConstraint(fields=["text", "language"], name="alias_text_language_unique")
+        ]
+        indexes = [
+            GinIndex(
+                OpClass(Func(F("text"), function=FOLD_FUNCTION), name="gin_trgm_ops"),
+                name="alias_text_trgm_idx",
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,10 +1,14 @@
 """The one place where article queries are defined."""
 
+from django.contrib.postgres.search import SearchRank
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 FACET_ARRAYS = ("category_ids", "tag_ids", "entity_ids")
+SEARCH_COLUMNS = ("body_vi", "body_en", "entity_names", "search_vector", "head_vector")
+SEARCH_CANDIDATES = 500  # per kind of match: in the title or lead, and anywhere
+EXACT_MATCH_BONUS = 0.5  # an exact-diacritic match in the title or lead ranks first
 FACET_WINDOW = 10_000  # facets count over at most the latest 10,000 articles of a list
 
 
@@ -25,21 +29,28 @@ class ArticleQuerySet(models.QuerySet):
     def latest_first(self):
         return self.order_by("-published_at", "-id")
 
+    def without_search_columns(self):
+        return self.defer(*SEARCH_COLUMNS)
+
     def for_listing(self):
-        return self.published().select_related("source").latest_first()
+        return self.published().select_related("source").without_search_columns().latest_first()
 
     def for_reading(self):
         from articles.models import Mention
 
-        return self.select_related("source").prefetch_related(
-            "paragraphs",
-            "tags",
-            models.Prefetch(
-                "mentions",
-                queryset=Mention.objects.select_related("entity").order_by(
-                    "-count", "entity__name_en"
+        return (
+            self.select_related("source")
+            .without_search_columns()
+            .prefetch_related(
+                "paragraphs",
+                "tags",
+                models.Prefetch(
+                    "mentions",
+                    queryset=Mention.objects.select_related("entity").order_by(
+                        "-count", "entity__name_en"
+                    ),
                 ),
-            ),
+            )
         )
 
     def with_tags(self, tag_ids, match_all=False):
@@ -106,6 +117,30 @@ class ArticleQuerySet(models.QuerySet):
             for facet, value, n in cursor.fetchall():
                 counts[facet].append((value, n))
         return counts
+
+    def search(self, query, order_by_rank: bool = True):
+        """These articles matching the reader's query, best first.
+
+        Only a bounded set of candidates is ranked: the most recent articles that match
+        in their title or lead, and the most recent that match anywhere.
+        """
+        from articles.search import exact_tsquery, reader_tsquery
+
+        tsquery = reader_tsquery(query)
+        in_head = self.filter(head_vector=tsquery).order_by("-published_at").values("pk")
+        anywhere = self.filter(search_vector=tsquery).order_by("-published_at").values("pk")
+        found = self.filter(
+            Q(pk__in=in_head[:SEARCH_CANDIDATES]) | Q(pk__in=anywhere[:SEARCH_CANDIDATES])
+        )
+        rank = SearchRank(F("search_vector"), tsquery)
+        if query.has_diacritics:
+            exact_bonus = Case(
+                When(head_vector=exact_tsquery(query), then=Value(EXACT_MATCH_BONUS)),
+                default=Value(0.0),
+            )
+            rank = rank + exact_bonus
+        found = found.annotate(rank=rank)
+        return found.order_by("-rank", "-published_at", "-id") if order_by_rank else found
 
     def selected_by(self, category):
         """Articles the category's rule selects now, whatever membership was stored."""

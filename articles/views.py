@@ -1,10 +1,12 @@
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from articles.linking import highlight_article
 from articles.listing import article_list
 from articles.models import Article, Category, Entity, Tag
+from articles.search import attach_snippets, complete, did_you_mean
+from articles.searchtext import parse_query
 
 READING_MODES = ("parallel", "interleaved", "vi", "en")
 DEFAULT_MODE = "parallel"
@@ -14,6 +16,24 @@ COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 def home(request: HttpRequest) -> HttpResponse:
     context = article_list(request, Article.objects.for_listing())
     return render(request, "articles/home.html", context)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = parse_query(request.GET.get("q"))
+    context = {"query": query}
+    if query.is_searchable:
+        context |= article_list(request, Article.objects.for_listing(), search=query)
+        page = context["page"]
+        page.object_list = list(page.object_list)
+        attach_snippets(page.object_list, query)
+        context["suggestions"] = did_you_mean(query, found=page.paginator.count)
+    return render(request, "articles/search.html", context)
+
+
+def search_suggestions(request: HttpRequest) -> JsonResponse:
+    """Entities and categories for the search box, as the reader types."""
+    query = parse_query(request.GET.get("q"))
+    return JsonResponse({"results": complete(query.text) if query.is_searchable else []})
 
 
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:

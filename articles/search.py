@@ -1,0 +1,255 @@
+"""Full-text search in PostgreSQL, in Vietnamese and English, with or without diacritics.
+
+Each article stores two generated tsvector columns with GIN indexes:
+- search_vector: title (A), lead (B), body and captions (C) and the names of the entities it
+  mentions (D), each folded (no diacritics, đ→d) under the "simple" config, and the English
+  text again under the "english" config, so English words are stemmed;
+- head_vector: title and lead only, plus their Vietnamese words unfolded, so that an exact
+  diacritic match can rank above a folded one.
+
+The fold is our own SQL function, newsreader_fold(), built from the same table as the
+Python fold of the reader's query (articles.searchtext), since `unaccent` is not available.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery as PostgresSearchQuery
+from django.db import connection
+from django.db.models import F, Func, Q
+from django.utils.translation import gettext
+
+from articles.searchtext import (
+    SearchQuery,
+    fold_for_search,
+    highlight_snippet,
+    query_terms,
+    sql_fold,
+)
+
+FOLD_FUNCTION = "newsreader_fold"
+
+CREATE_FOLD_FUNCTION = (
+    f"CREATE OR REPLACE FUNCTION {FOLD_FUNCTION}(text) RETURNS text "
+    f"LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT {sql_fold('$1')} $$"
+)
+DROP_FOLD_FUNCTION = f"DROP FUNCTION IF EXISTS {FOLD_FUNCTION}(text)"
+
+
+def _joined(columns: tuple[str, ...]) -> str:
+    return " || ' ' || ".join(f'"{column}"' for column in columns)
+
+
+def _folded(weight: str, *columns: str) -> str:
+    text = _joined(columns)
+    return f"setweight(to_tsvector('simple'::regconfig, {FOLD_FUNCTION}({text})), '{weight}')"
+
+
+def _english(weight: str, *columns: str) -> str:
+    return f"setweight(to_tsvector('english'::regconfig, {_joined(columns)}), '{weight}')"
+
+
+def _exact(weight: str, *columns: str) -> str:
+    return f"setweight(to_tsvector('simple'::regconfig, {_joined(columns)}), '{weight}')"
+
+
+SEARCH_VECTOR_SQL = " || ".join(
+    [
+        _folded("A", "title_vi", "title_en"),
+        _english("A", "title_en"),
+        _folded("B", "lead_vi", "lead_en"),
+        _english("B", "lead_en"),
+        _folded("C", "body_vi", "body_en", "caption_vi", "caption_en"),
+        _english("C", "body_en", "caption_en"),
+        _folded("D", "entity_names"),
+        _english("D", "entity_names"),
+    ]
+)
+
+HEAD_VECTOR_SQL = " || ".join(
+    [
+        _folded("A", "title_vi", "title_en"),
+        _english("A", "title_en"),
+        _folded("B", "lead_vi", "lead_en"),
+        _english("B", "lead_en"),
+        _exact("A", "title_vi", "lead_vi"),
+    ]
+)
+
+SYNC_SEARCH_TEXT_SQL = """
+UPDATE articles_article AS article SET
+    body_vi = COALESCE((
+        SELECT string_agg(paragraph.text_vi, E'\\n' ORDER BY paragraph.position)
+        FROM articles_paragraph AS paragraph WHERE paragraph.article_id = article.id), ''),
+    body_en = COALESCE((
+        SELECT string_agg(paragraph.text_en, E'\\n' ORDER BY paragraph.position)
+        FROM articles_paragraph AS paragraph
+        WHERE paragraph.article_id = article.id AND paragraph.text_en <> ''), ''),
+    entity_names = COALESCE((
+        SELECT string_agg(DISTINCT name, ' ' ORDER BY name) FROM articles_mention AS mention,
+        LATERAL (
+            SELECT entity.name_vi FROM articles_entity AS entity WHERE entity.id = mention.entity_id
+            UNION SELECT entity.name_en FROM articles_entity AS entity
+                WHERE entity.id = mention.entity_id
+            UNION SELECT alias.text FROM articles_entityalias AS alias
+                WHERE alias.entity_id = mention.entity_id
+        ) AS names(name)
+        WHERE mention.article_id = article.id), '')
+"""
+
+
+def sync_search_text(article_ids=None) -> None:
+    """Copy the articles' paragraphs and their entities' names into the searched columns
+    (all articles when no ids are given)."""
+    with connection.cursor() as cursor:
+        if article_ids is None:
+            cursor.execute(SYNC_SEARCH_TEXT_SQL)
+        else:
+            cursor.execute(
+                f"{SYNC_SEARCH_TEXT_SQL} WHERE article.id = ANY(%s)", [list(article_ids)]
+            )
+
+
+def reader_tsquery(query: SearchQuery) -> PostgresSearchQuery:
+    """The reader's words folded for the Vietnamese side, or stemmed for the English side."""
+    folded = PostgresSearchQuery(query.folded, config="simple", search_type="websearch")
+    english = PostgresSearchQuery(query.text, config="english", search_type="websearch")
+    return folded | english
+
+
+def exact_tsquery(query: SearchQuery) -> PostgresSearchQuery:
+    """The reader's words as typed, diacritics included, for the exact-match bonus."""
+    return PostgresSearchQuery(query.text, config="simple", search_type="websearch")
+
+
+def attach_snippets(articles, query: SearchQuery) -> None:
+    """Give each article of a results page a highlighted excerpt (one query for the page)."""
+    from articles.models import Article
+
+    bodies = {
+        pk: (body_vi, body_en)
+        for pk, body_vi, body_en in Article.objects.filter(
+            pk__in=[article.pk for article in articles]
+        ).values_list("pk", "body_vi", "body_en")
+    }
+    terms = query_terms(query)
+    for article in articles:
+        body_vi, body_en = bodies.get(article.pk, ("", ""))
+        texts = [
+            (article.lead_vi, "vi"),
+            (body_vi, "vi"),
+            (article.lead_en, "en"),
+            (body_en, "en"),
+        ]
+        text, language = next(
+            ((text, language) for text, language in texts if text and _mentions_any(text, terms)),
+            (article.lead_vi, "vi"),
+        )
+        article.snippet = highlight_snippet(text, query)
+        article.snippet_language = language
+
+
+def _mentions_any(text: str, terms: list[str]) -> bool:
+    folded = fold_for_search(text)
+    return any(term in folded for term in terms)
+
+
+SIMILAR_NAMES_SQL = f"""
+SELECT name, entity_id, similarity({FOLD_FUNCTION}(name), %(text)s) AS score
+FROM (
+    SELECT text, entity_id FROM articles_entityalias WHERE {FOLD_FUNCTION}(text) %% %(text)s
+    UNION SELECT name_vi, id FROM articles_entity WHERE {FOLD_FUNCTION}(name_vi) %% %(text)s
+    UNION SELECT name_en, id FROM articles_entity WHERE {FOLD_FUNCTION}(name_en) %% %(text)s
+) AS names(name, entity_id)
+ORDER BY score DESC, name LIMIT %(limit)s
+"""
+MIN_SUGGESTION_SCORE = 0.4
+MAX_WORDS_TO_CORRECT = 4
+MIN_WORD_TO_CORRECT = 4
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    query: str  # the corrected query to offer
+    entity_id: int
+
+
+def similar_names(folded_text: str, limit: int = 5) -> list[tuple[str, int, float]]:
+    """Entity names and aliases that look like the text (trigram similarity)."""
+    with connection.cursor() as cursor:
+        cursor.execute(SIMILAR_NAMES_SQL, {"text": folded_text, "limit": limit})
+        return cursor.fetchall()
+
+
+def did_you_mean(query: SearchQuery, found: int) -> list[Suggestion]:
+    """A corrected query: a mistyped name (Blinkin → Blinken), or an unaccented one given
+    its accents (nhat ban → Nhật Bản). The whole query first; when nothing was found,
+    each word of a short query."""
+    if any(operator in query.text for operator in ('"', " OR ", " -")) or query.text[:1] == "-":
+        return []
+    whole = _correction(query.text)
+    if whole:
+        return [whole]
+    words = query.text.split()
+    if found or not 1 < len(words) <= MAX_WORDS_TO_CORRECT:
+        return []
+    corrected, entity_id = [], None
+    for word in words:
+        correction = _correction(word) if len(word) >= MIN_WORD_TO_CORRECT else None
+        corrected.append(correction.query if correction else word)
+        entity_id = entity_id or (correction and correction.entity_id)
+    if entity_id is None:
+        return []
+    return [Suggestion(" ".join(corrected), entity_id)]
+
+
+def _correction(typed: str) -> Suggestion | None:
+    folded = fold_for_search(typed)
+    for name, entity_id, score in similar_names(folded):
+        folded_name = fold_for_search(name)
+        if name == typed:
+            return None
+        if folded_name == folded:
+            typed_accents = any(not char.isascii() for char in typed)
+            return None if typed_accents else Suggestion(name, entity_id)
+        close_in_length = abs(len(folded_name) - len(folded)) <= max(2, len(folded) // 4)
+        if score >= MIN_SUGGESTION_SCORE and close_in_length:
+            return Suggestion(name, entity_id)
+    return None
+
+
+def complete(typed: str, limit: int = 8) -> list[dict]:
+    """Entities and categories for the search box as the reader types."""
+    from articles.models import Category, Entity
+
+    folded = fold_for_search(typed).strip()
+    if len(folded) < 2:
+        return []
+    entity_ids = [entity_id for _, entity_id, _ in similar_names(folded, limit * 2)]
+    starting = Entity.objects.annotate(
+        folded_vi=Func(F("name_vi"), function=FOLD_FUNCTION),
+        folded_en=Func(F("name_en"), function=FOLD_FUNCTION),
+    ).filter(Q(folded_vi__startswith=folded) | Q(folded_en__startswith=folded))
+    entities = list(starting.order_by("name_en")[:limit])
+    known = {entity.pk for entity in entities}
+    entities += [
+        entity for entity in Entity.objects.in_bulk(entity_ids).values() if entity.pk not in known
+    ]
+    categories = Category.objects.annotate(
+        folded_vi=Func(F("name_vi"), function=FOLD_FUNCTION),
+        folded_en=Func(F("name_en"), function=FOLD_FUNCTION),
+    ).filter(Q(folded_vi__contains=folded) | Q(folded_en__contains=folded))
+    return [
+        {
+            "label": str(category),
+            "kind_label": gettext("Category"),
+            "url": category.get_absolute_url(),
+        }
+        for category in categories[:3]
+    ] + [
+        {
+            "label": str(entity),
+            "kind_label": entity.get_kind_display(),
+            "url": entity.get_absolute_url(),
+        }
+        for entity in entities[:limit]
+    ]
