@@ -17,6 +17,7 @@ from django.utils import timezone
 from articles.membership import refresh_membership
 from articles.models import Article, Category, Entity, Mention, Paragraph, Source, Tag
 from articles.text import fold_diacritics
+from newsreader.pagecache import content_changed
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -161,6 +162,7 @@ def generate_corpus(count: int, seed: int = 1, refresh: bool = True) -> int:
             )
     if refresh:
         refresh_membership(Category.objects.all())
+    content_changed()
     return count
 
 

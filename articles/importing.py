@@ -14,6 +14,7 @@ from articles.linking import relink_article
 from articles.models import Article, Paragraph, Source
 from articles.parsing import ParsedText, ParseError, decode_raw, parse_article
 from articles.text import slugify_vi
+from newsreader.pagecache import content_changed
 
 TRANSLATION_SUFFIX = ".en.txt"
 
@@ -117,6 +118,7 @@ def import_file(
             )
             if status != "unchanged":
                 relink_article(article, gazetteer)
+                transaction.on_commit(content_changed)
     except ImportRefused as error:
         return ImportOutcome(path, "refused", reason=str(error))
     except DatabaseError as error:

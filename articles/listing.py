@@ -43,7 +43,7 @@ def article_list(
 ) -> dict:
     """The template context for a filtered, paginated list of the given articles; with a
     search, of those that match it, best first unless the reader chose an order."""
-    params = _without_nul(request.GET)
+    params = request.GET  # NUL characters were replaced by CleanQueryStringMiddleware
     filterset = ArticleFilter(params, queryset=articles, searching=bool(search))
     problems = _problems(filterset, params)
     filtered = filterset.qs if not problems else articles.none()
@@ -183,16 +183,6 @@ def _unknown(field, values: list[str]) -> list[str]:
 
 def _quoted(values: list[str]) -> str:
     return ", ".join(f"“{value[:60]}”" for value in values)
-
-
-def _without_nul(params: QueryDict) -> QueryDict:
-    """The query with each NUL, which HTML and PostgreSQL text cannot hold, made U+FFFD."""
-    cleaned = QueryDict(mutable=True)
-    for name, values in params.lists():
-        cleaned.setlist(
-            name.replace("\x00", "\ufffd"), [v.replace("\x00", "\ufffd") for v in values]
-        )
-    return cleaned
 
 
 def _without(params: QueryDict, *names_or_pairs) -> QueryDict:

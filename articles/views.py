@@ -7,17 +7,20 @@ from articles.listing import article_list
 from articles.models import Article, Category, Entity, Tag
 from articles.search import attach_snippets, complete, did_you_mean
 from articles.searchtext import parse_query
+from newsreader.pagecache import cache_anonymous_page
 
 READING_MODES = ("parallel", "interleaved", "vi", "en")
 DEFAULT_MODE = "parallel"
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 
+@cache_anonymous_page
 def home(request: HttpRequest) -> HttpResponse:
     context = article_list(request, Article.objects.for_listing())
     return render(request, "articles/home.html", context)
 
 
+@cache_anonymous_page
 def search(request: HttpRequest) -> HttpResponse:
     query = parse_query(request.GET.get("q"))
     context = {"query": query}
@@ -36,18 +39,21 @@ def search_suggestions(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"results": complete(query.text) if query.is_searchable else []})
 
 
+@cache_anonymous_page
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     context = article_list(request, Article.objects.for_listing().in_category(category))
     return render(request, "articles/category.html", {"category": category, **context})
 
 
+@cache_anonymous_page
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     context = article_list(request, Article.objects.for_listing().with_tags([tag.pk]))
     return render(request, "articles/tag.html", {"tag": tag, **context})
 
 
+@cache_anonymous_page
 def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     entity = get_object_or_404(Entity.objects.prefetch_related("aliases"), slug=slug)
     context = article_list(request, Article.objects.for_listing().with_entities([entity.pk]))
@@ -57,6 +63,7 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@cache_anonymous_page
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.for_reading().visible_to(request.user), slug=slug)
     mode, chosen_now = _reading_mode(request)

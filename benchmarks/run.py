@@ -28,7 +28,7 @@ def main() -> None:
     options = parser.parse_args()
 
     use_bench_database()
-    from benchmarks import entity_linking, lists
+    from benchmarks import entity_linking, lists, search
     from benchmarks.setup import fill_to
 
     started = time.perf_counter()
@@ -38,6 +38,7 @@ def main() -> None:
         f"{time.strftime('%Y-%m-%d')}\n"
     )
     print(table("Filtered lists", lists.run()))
+    print(table("Search: ranked first page of 20 results", search.run()))
     print(table("Entity linking, no database", entity_linking.rows()))
     print(f"_Total {time.perf_counter() - started:.0f} s._")
 

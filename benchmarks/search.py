@@ -1,0 +1,78 @@
+"""Search: p50/p95 of the app's ranked first page, beside a naive ILIKE scan of the same
+text in the same run, and of the whole search page."""
+
+from django.db.models import Q
+from django.test import Client
+
+from articles.models import Article, Category
+from articles.searchtext import parse_query
+from benchmarks.timing import percentiles
+
+RUNS = 30
+ILIKE_RUNS = 3
+
+QUERIES = [
+    ("one term", "Nhật", {}),
+    ("two terms", "an ninh", {}),
+    ("a phrase", '"tên lửa"', {}),
+    ("unaccented Vietnamese", "quoc phong", {}),
+    ("English", "alliances", {}),
+    ("a query and two filters", "an ninh", {"category": "defense-security", "translated": "true"}),
+]
+
+
+def ranked_first_page(text: str, filters: dict):
+    articles = Article.objects.for_listing()
+    if "category" in filters:
+        articles = articles.in_category(Category.objects.get(slug=filters["category"]))
+    if filters.get("translated") == "true":
+        articles = articles.translated()
+    return list(articles.search(parse_query(text))[:20])
+
+
+def ilike_first_page(text: str, filters: dict):
+    """The naive way: scan every article's text for the words, newest first."""
+    articles = Article.objects.published()
+    if "category" in filters:
+        articles = articles.in_category(Category.objects.get(slug=filters["category"]))
+    if filters.get("translated") == "true":
+        articles = articles.translated()
+    for word in text.replace('"', "").split():
+        articles = articles.filter(
+            Q(title_vi__icontains=word)
+            | Q(lead_vi__icontains=word)
+            | Q(body_vi__icontains=word)
+            | Q(title_en__icontains=word)
+            | Q(lead_en__icontains=word)
+            | Q(body_en__icontains=word)
+        )
+    return list(articles.order_by("-published_at").values_list("pk", flat=True)[:20])
+
+
+def run() -> list[dict]:
+    client = Client()
+    rows = []
+    for label, text, filters in QUERIES:
+        matches = Article.objects.published().search(parse_query(text), order_by_rank=False)
+        found = len(matches.values_list("pk", flat=True))
+        p50, p95 = percentiles(lambda: ranked_first_page(text, filters), RUNS)  # noqa: B023
+        naive_p50, _ = percentiles(
+            lambda: ilike_first_page(text, filters),  # noqa: B023
+            ILIKE_RUNS,
+            warmup=1,
+        )
+        _, page_p95 = percentiles(
+            lambda: client.get("/search/", {"q": text, **filters}),  # noqa: B023
+            RUNS,
+        )
+        shown = " ".join([f"`{text}`", *(f"{k}={v}" for k, v in filters.items())])
+        rows.append(
+            {
+                "what": f"{label}: {shown} ({found:,} ranked)",
+                "p50": p50,
+                "p95": p95,
+                "ratio": f"ILIKE p50 {naive_p50:,.0f} ms ({naive_p50 / p50:,.0f}× slower); "
+                f"whole page p95 {page_p95:.0f} ms",
+            }
+        )
+    return rows

@@ -1,0 +1,76 @@
+"""Middleware that keeps hostile input and database outages from becoming server errors."""
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.template.loader import render_to_string
+
+from newsreader import pagecache
+
+REPLACE_NUL = str.maketrans({"\x00": "\ufffd"})
+RETRY_AFTER_SECONDS = 30
+ADMIN_PREFIX = "/admin/"
+
+
+class CleanQueryStringMiddleware:
+    """Replace NUL characters in query strings with U+FFFD: PostgreSQL cannot store or
+    compare NUL, and the reader still sees that the value was not what we expected."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        raw = request.META.get("QUERY_STRING", "")
+        if "%00" in raw or "\x00" in raw:
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(
+                    key.translate(REPLACE_NUL),
+                    [value.translate(REPLACE_NUL) for value in values],
+                )
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)
+
+
+class DatabaseOutageMiddleware:
+    """When PostgreSQL cannot be reached, answer 503 with a friendly page (or the cached
+    copy of the page, when there is one) instead of a server error. Connections recover
+    by themselves once the database is back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        cached = pagecache.stale_copy(request)
+        if cached is not None:
+            return cached
+        return database_unavailable(request)
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class ContentChangedMiddleware:
+    """A successful change made in the admin makes every cached page stale."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.method == "POST"
+            and request.path.startswith(ADMIN_PREFIX)
+            and response.status_code < 400
+        ):
+            pagecache.content_changed()
+        return response
