@@ -5,7 +5,7 @@ INSTALLED := $(VENV)/.installed
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: install run test lint format bench screenshot clean
+.PHONY: install run serve test lint format bench screenshot clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,13 @@ run: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py ensure_admin --url http://127.0.0.1:$(PORT)/admin/
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+WORKERS ?= 4
+serve: install
+	@test -n "$$SECRET_KEY" || { echo "make serve runs in production mode: set SECRET_KEY (and ALLOWED_HOSTS)."; exit 1; }
+	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DEBUG=0 $(BIN)/python manage.py migrate --noinput
+	DEBUG=0 $(BIN)/gunicorn newsreader.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
 
 test: install lint
 	$(BIN)/python -m pytest

@@ -1,0 +1,57 @@
+import pytest
+
+from tests.factories import ArticleFactory
+
+
+@pytest.fixture
+def article(db):
+    return ArticleFactory(title_vi="Tin ban đầu")
+
+
+def test_an_anonymous_reader_gets_a_cached_page_without_touching_the_database(
+    client, article, django_assert_num_queries
+):
+    client.get("/")
+
+    with django_assert_num_queries(0):
+        response = client.get("/")
+
+    assert "Tin ban đầu" in response.content.decode()
+
+
+def test_an_edit_in_the_admin_makes_cached_pages_fresh_at_once(client, admin_client, article):
+    client.get(article.get_absolute_url())
+    client.get("/")
+    article.title_vi = "Tin đã sửa"
+    article.save()
+
+    admin_client.post("/admin/articles/source/add/", {"name": "AFP", "slug": "afp"})
+
+    assert "Tin đã sửa" in client.get(article.get_absolute_url()).content.decode()
+    assert "Tin đã sửa" in client.get("/").content.decode()
+
+
+def test_staff_always_get_a_fresh_page(client, admin_client, article):
+    client.get("/")
+    article.title_vi = "Tin đã sửa"
+    article.save()
+
+    assert "Tin đã sửa" in admin_client.get("/").content.decode()
+
+
+def test_an_unchanged_article_page_answers_a_conditional_get_with_304(client, article):
+    first = client.get(article.get_absolute_url())
+
+    again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_each_reading_mode_is_cached_separately(client, article):
+    client.get(article.get_absolute_url() + "?view=en")
+    client.cookies.pop("reading_mode", None)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert 'class="article mode-parallel' in html
