@@ -5,7 +5,7 @@ INSTALLED := $(VENV)/.installed
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: install run serve test lint format bench screenshot clean
+.PHONY: install run serve test lint format bench screenshot clean messages
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,7 @@ clean:
 BENCH_ARTICLES ?= 100000
 bench: install
 	$(BIN)/python -m benchmarks.run --articles $(BENCH_ARTICLES)
+
+# Compile the interface translations (locale/*/django.po -> .mo) in Python: no gettext needed.
+messages: install
+	$(BIN)/python scripts/compile_messages.py

@@ -17,6 +17,7 @@ from django.utils import timezone
 from articles.membership import refresh_membership
 from articles.models import Article, Category, Entity, Mention, Paragraph, Source, Tag
 from articles.text import fold_diacritics
+from articles.translation import sync_translation_state
 from newsreader.pagecache import content_changed
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
@@ -160,6 +161,7 @@ def generate_corpus(count: int, seed: int = 1, refresh: bool = True) -> int:
                 f"{model._meta.db_table}))",
                 [model._meta.db_table],
             )
+        sync_translation_state(range(first_id, first_id + count))
     if refresh:
         refresh_membership(Category.objects.all())
     content_changed()

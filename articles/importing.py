@@ -1,6 +1,9 @@
 """Saving parsed scraped articles: idempotent, one transaction per file."""
 
 import hashlib
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -10,10 +13,12 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from articles.entities import Gazetteer
+from articles.history import record_first_revision, record_revision
 from articles.linking import relink_article
 from articles.models import Article, Paragraph, Source
 from articles.parsing import ParsedText, ParseError, decode_raw, parse_article
 from articles.text import slugify_vi
+from articles.translation import stamp_changed_texts
 from newsreader.pagecache import content_changed
 
 TRANSLATION_SUFFIX = ".en.txt"
@@ -25,10 +30,11 @@ class ImportRefused(Exception):
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    path: Path
-    status: str  # "created" | "updated" | "unchanged" | "refused"
+    path: Path | None  # None for a feed's item (articles.feeds_ingest)
+    status: str  # "created" | "updated" | "unchanged" | "skipped" | "refused"
     article: Article | None = None
     reason: str = ""
+    label: str = ""  # what the report calls it, when not its path: "bulk.ndjson:12"
 
 
 def is_translation_file(path: Path) -> bool:
@@ -118,6 +124,7 @@ def import_file(
             )
             if status != "unchanged":
                 relink_article(article, gazetteer)
+                record_revision([article], reason="Imported", created=status == "created")
                 transaction.on_commit(content_changed)
     except ImportRefused as error:
         return ImportOutcome(path, "refused", reason=str(error))
@@ -144,7 +151,11 @@ def save_article(
     status = "updated" if article else "created"
     if article is None:
         article = Article(import_ref=import_ref, slug=unique_slug(vietnamese.title))
+    else:
+        record_first_revision(Article, [article.pk])
+        article.version += 1  # an editor's form opened before this import is refused
     _fill_article(article, vietnamese, english)
+    stamp_changed_texts(article, ["lead_vi", "lead_en"])  # a fresh pair: neither is stale
     article.import_digest = digest
     if wants_publishing:
         article.status = Article.Status.PUBLISHED
@@ -196,3 +207,47 @@ def unique_slug(text: str, model: type = Article) -> str:
     while model.objects.filter(slug=slug).exists():
         slug, counter = f"{base}-{counter}", counter + 1
     return slug
+
+
+def describe(outcome: ImportOutcome, name: str | None = None) -> str:
+    """One line of the import report for a file (or an item of a bulk file or feed)."""
+    name = name or outcome.label or str(outcome.path)
+    if outcome.status in ("refused", "skipped"):
+        return f"{name}: {outcome.status}: {outcome.reason}"
+    if outcome.status == "unchanged":
+        return f"{name}: unchanged"
+    return f"{name}: {outcome.status} {outcome.article.get_absolute_url()}"
+
+
+def summarize(outcomes: Iterable[ImportOutcome], noun: str = "file(s)") -> str:
+    """The report's last line: how many files (or articles), and what became of them."""
+    counts = Counter(outcome.status for outcome in outcomes)
+    summary = ", ".join(
+        f"{counts[status]} {status}"
+        for status in ("created", "updated", "unchanged", "skipped", "refused")
+        if counts[status]
+    )
+    return f"{counts.total()} {noun}: {summary or 'nothing to import'}."
+
+
+def import_uploads(uploads, *, publish: bool = False) -> list[ImportOutcome]:
+    """Import uploaded files (from the admin) exactly as the command imports files on disk:
+    each NAME.txt with the NAME.en.txt uploaded beside it. Outcomes carry the file names."""
+    with tempfile.TemporaryDirectory(prefix="newsreader-import-") as folder:
+        paths = []
+        for upload in uploads:
+            path = Path(folder) / Path(upload.name).name
+            if path.suffix != ".txt" or path.name.startswith("."):
+                paths.append(path)  # refused below, without being written
+                continue
+            with path.open("wb") as file:
+                for chunk in upload.chunks():
+                    file.write(chunk)
+            paths.append(path)
+        outcomes = []
+        for path in collect_article_files(paths):
+            if path.suffix != ".txt" or not path.exists():
+                outcomes.append(ImportOutcome(path, "refused", reason="not a .txt file"))
+            else:
+                outcomes.append(import_file(path, publish=publish))
+        return [ImportOutcome(Path(o.path.name), o.status, o.article, o.reason) for o in outcomes]

@@ -9,6 +9,7 @@ from articles.entities import Alias, Gazetteer, highlight_mentions
 from articles.membership import refresh_membership, sync_entity_ids, sync_tag_ids
 from articles.models import Article, Entity, EntityAlias, Mention
 from articles.search import sync_search_text
+from articles.translation import sync_translation_state
 
 
 def load_gazetteer(entities=None) -> Gazetteer:
@@ -52,10 +53,13 @@ def article_texts(article: Article) -> list[tuple[str, str]]:
 
 
 def link_entities(article: Article, gazetteer: Gazetteer | None = None) -> Counter[int]:
-    """Store the article's mentions, replacing what was found before."""
+    """Store the article's mentions, replacing what was found before. Entities an editor
+    added by hand stay, with a count of 0 when the text does not name them."""
     counts = (gazetteer or load_gazetteer()).count_mentions(article_texts(article))
     with transaction.atomic():
-        article.mentions.exclude(entity_id__in=counts.keys()).delete()
+        not_found = article.mentions.exclude(entity_id__in=counts.keys())
+        not_found.filter(by_hand=False).delete()
+        not_found.filter(by_hand=True).exclude(count=0).update(count=0)
         Mention.objects.bulk_create(
             [Mention(article=article, entity_id=pk, count=n) for pk, n in counts.items()],
             update_conflicts=True,
@@ -68,10 +72,12 @@ def link_entities(article: Article, gazetteer: Gazetteer | None = None) -> Count
 
 
 def relink_article(article: Article, gazetteer: Gazetteer | None = None) -> None:
-    """After an article's text or tags change: its mentions and tags, then its categories."""
+    """After an article's text or tags change: its mentions and tags, then its categories
+    and the state of its translation."""
     link_entities(article, gazetteer)
     sync_tag_ids([article.pk])
     refresh_membership(article_ids=[article.pk])
+    sync_translation_state([article.pk])
 
 
 def highlight_article(article: Article) -> list[tuple[SafeString, SafeString]]:

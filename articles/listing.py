@@ -65,8 +65,10 @@ def article_list(
         "page_query": _without(params, "page").urlencode(),
         "search_capped": bool(search) and scanned >= SEARCH_CANDIDATES,
         "lookup_filters": LOOKUP_FILTERS,
+        # the filter form shows no lookup filters (they are facets) and no search box
         "hidden_filters": [
-            (name, value) for name in sorted(LOOKUP_FILTERS) for value in params.getlist(name)
+            *([("q", search.text)] if search else []),
+            *((name, value) for name in sorted(LOOKUP_FILTERS) for value in params.getlist(name)),
         ],
     }
 

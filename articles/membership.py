@@ -23,7 +23,8 @@ def refresh_membership(
     With article_ids, only those articles are reconsidered: what an import or an
     article save needs. Each category costs two UPDATE statements.
     """
-    categories = Category.objects.all() if categories is None else categories
+    if categories is None:
+        categories = Category.objects.prefetch_related(*Category.RULE_FIELDS)
     scope = Article.objects.all()
     if article_ids is not None:
         scope = scope.filter(pk__in=list(article_ids))

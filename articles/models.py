@@ -3,12 +3,16 @@ import math
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Func
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from articles.fields import NFCCharField, NFCTextField
 from articles.querysets import ArticleQuerySet, EntityQuerySet
@@ -18,12 +22,75 @@ from articles.text import count_words
 WORDS_PER_MINUTE = 200
 
 
+class RevisionSnapshot(models.Model):
+    """What a revision keeps besides the object's own fields, so that a revert brings it all
+    back: an article's paragraphs, an entity's aliases, a category's rule (articles.history).
+
+    Articles, entities and categories record their revisions explicitly, with
+    articles.history.record_revision(), once their related rows are saved too: saving
+    the object alone records nothing (skip_history_when_saving on the class).
+    """
+
+    related = models.JSONField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+def article_statuses():
+    """The statuses an article can be in (Article is defined below Source). Migration 0010
+    refers to this function by name."""
+    return Article.Status.choices
+
+
 class Source(models.Model):
-    """The outlet an article was translated from, e.g. Reuters."""
+    """The outlet an article was translated from, e.g. Reuters.
+
+    A source with a feed URL is polled by `manage.py fetch_feeds` (articles.feeds_ingest):
+    its new items become articles, and the outcome of each fetch is kept here.
+    """
+
+    LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 
     name = NFCCharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     url = models.URLField(_("site URL"), blank=True)
+    feed_url = models.URLField(
+        _("feed URL"),
+        max_length=1000,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("RSS or Atom. Empty for a source that has no feed."),
+    )
+    language = models.CharField(
+        _("language of its articles"),
+        max_length=2,
+        choices=LANGUAGES,
+        default="vi",
+        db_default="vi",
+    )
+    default_status = models.CharField(
+        _("status of new articles"),
+        max_length=20,
+        choices=article_statuses,
+        default="draft",
+        db_default="draft",
+    )
+    fetch_every = models.PositiveIntegerField(
+        _("fetch every (minutes)"), default=30, db_default=30, validators=[MinValueValidator(5)]
+    )
+    # What the last fetches did: kept by articles.feeds_ingest, shown in the admin.
+    feed_etag = models.CharField(max_length=500, blank=True, default="", editable=False)
+    feed_last_modified = models.CharField(max_length=100, blank=True, default="", editable=False)
+    last_fetched_at = models.DateTimeField(_("last fetched"), null=True, editable=False)
+    last_success_at = models.DateTimeField(_("last success"), null=True, editable=False)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, editable=False)
+    last_error = models.TextField(_("last error"), blank=True, default="", editable=False)
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0, editable=False)
+    next_fetch_at = models.DateTimeField(_("next fetch"), null=True, editable=False)
+    last_counts = models.JSONField(
+        _("items in the last fetch"), default=dict, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["name"]
@@ -33,17 +100,39 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        if self.language == "en" and self.default_status == "published":
+            raise ValidationError(
+                {
+                    "default_status": _(
+                        "Articles from an English source have no Vietnamese yet: they cannot "
+                        "be published as they arrive."
+                    )
+                }
+            )
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
         PUBLISHED = "published", _("Published")
+
+    class Translation(models.TextChoices):
+        MISSING = "missing", _("Missing")
+        PARTIAL = "partial", _("Partial")
+        STALE = "stale", _("Stale")
+        COMPLETE = "complete", _("Complete")
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     title_vi = NFCCharField(_("title (Vietnamese)"), max_length=300)
     title_en = NFCCharField(_("title (English)"), max_length=300, blank=True)
     lead_vi = NFCTextField(_("lead (Vietnamese)"))
     lead_en = NFCTextField(_("lead (English)"), blank=True)
+    # When each side of the lead last changed: the English is stale when the Vietnamese
+    # changed after it (articles.translation).
+    lead_vi_changed_at = models.DateTimeField(db_default=Now(), editable=False)
+    lead_en_changed_at = models.DateTimeField(db_default=Now(), editable=False)
     caption_vi = NFCCharField(_("caption (Vietnamese)"), max_length=500, blank=True)
     caption_en = NFCCharField(_("caption (English)"), max_length=500, blank=True)
     credit = NFCCharField(_("photo credit"), max_length=300, blank=True)
@@ -92,10 +181,47 @@ class Article(models.Model):
         _("import reference"), max_length=255, unique=True, null=True, blank=True, editable=False
     )
     import_digest = models.CharField(max_length=64, blank=True, editable=False)
+    # From feeds and bulk files (articles.ingest): the fingerprint of the text as it came
+    # in, which finds the same story under another link, and the categories it came with
+    # that name no tag, for an editor to consider.
+    content_fingerprint = models.CharField(
+        max_length=64, blank=True, default="", db_default="", db_index=True, editable=False
+    )
+    suggested_tags = ArrayField(
+        models.CharField(max_length=100),
+        verbose_name=_("suggested tags"),
+        default=list,
+        db_default=[],
+        blank=True,
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # How far the English has come, over the lead and the paragraphs (the "blocks"), kept
+    # up to date by articles.translation.sync_translation_state().
+    translation = models.CharField(
+        _("translation"),
+        max_length=10,
+        choices=Translation.choices,
+        default=Translation.MISSING,
+        db_default=Translation.MISSING,
+        editable=False,
+    )
+    block_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    translated_block_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    # Raised on every save: a form that was opened on an older version is refused.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(
+        bases=[RevisionSnapshot],
+        excluded_fields=[
+            *("entity_ids", "category_ids", "body_vi", "body_en", "entity_names"),
+            *("search_vector", "head_vector", "translation", "block_count"),
+            *("translated_block_count", "content_fingerprint"),
+        ],
+    )
+    skip_history_when_saving = True  # see RevisionSnapshot
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -103,6 +229,7 @@ class Article(models.Model):
         verbose_name_plural = _("articles")
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_published_idx"),
+            models.Index(fields=["source_url"], name="article_source_url_idx"),
             GinIndex(fields=["tag_ids"], name="article_tag_ids_idx"),
             GinIndex(fields=["entity_ids"], name="article_entity_ids_idx"),
             GinIndex(fields=["category_ids"], name="article_category_ids_idx"),
@@ -139,6 +266,11 @@ class Article(models.Model):
         ]
 
     @property
+    def has_paragraph_mismatch(self) -> bool:
+        """Some paragraphs have English and some do not: the translation does not line up."""
+        return 0 < self.translated_block_count < self.block_count
+
+    @property
     def categories(self):
         return Category.objects.filter(pk__in=self.category_ids)
 
@@ -159,6 +291,8 @@ class Paragraph(models.Model):
     position = models.PositiveIntegerField(_("position"))
     text_vi = NFCTextField(_("Vietnamese"))
     text_en = NFCTextField(_("English"), blank=True)
+    vi_changed_at = models.DateTimeField(db_default=Now(), editable=False)
+    en_changed_at = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:
         ordering = ["position"]
@@ -210,6 +344,8 @@ class Entity(models.Model):
     description_en = NFCCharField(_("description (English)"), max_length=300, blank=True)
 
     objects = EntityQuerySet.as_manager()
+    history = HistoricalRecords(bases=[RevisionSnapshot])
+    skip_history_when_saving = True  # see RevisionSnapshot
 
     class Meta:
         ordering = ["name_en"]
@@ -272,6 +408,12 @@ class Mention(models.Model):
     article = models.ForeignKey(Article, related_name="mentions", on_delete=models.CASCADE)
     entity = models.ForeignKey(Entity, related_name="mentions", on_delete=models.CASCADE)
     count = models.PositiveIntegerField(_("mentions"), default=1)
+    by_hand = models.BooleanField(
+        _("added by an editor"),
+        default=False,
+        db_default=False,
+        help_text=_("Kept when the article is re-linked, even if its text does not name it."),
+    )
 
     class Meta:
         ordering = ["-count"]
@@ -320,6 +462,15 @@ class Category(models.Model):
     )
     excluded_articles = models.ManyToManyField(
         Article, related_name="+", blank=True, verbose_name=_("never include")
+    )
+
+    history = HistoricalRecords(bases=[RevisionSnapshot])
+    skip_history_when_saving = True  # see RevisionSnapshot
+
+    # The many-to-many fields that make up the rule, pins and exclusions included.
+    RULE_FIELDS = (
+        *("any_tags", "any_entities", "all_tags", "all_entities"),
+        *("exclude_tags", "exclude_entities", "pinned_articles", "excluded_articles"),
     )
 
     class Meta:

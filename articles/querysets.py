@@ -7,7 +7,7 @@ from django.utils import timezone
 
 FACET_ARRAYS = ("category_ids", "tag_ids", "entity_ids")
 SEARCH_COLUMNS = ("body_vi", "body_en", "entity_names", "search_vector", "head_vector")
-SEARCH_CANDIDATES = 500  # per kind of match: in the title or lead, and anywhere
+SEARCH_CANDIDATES = 250  # per kind of match: in the title or lead, and anywhere
 EXACT_MATCH_BONUS = 0.5  # an exact-diacritic match in the title or lead ranks first
 FACET_WINDOW = 10_000  # facets count over at most the latest 10,000 articles of a list
 
@@ -69,22 +69,30 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(category_ids__contains=[category.pk])
 
     def category_rule(self, category) -> Q:
-        """The condition for membership of the category: its rule, pins and exclusions."""
-        any_tags = list(category.any_tags.values_list("pk", flat=True))
-        any_entities = list(category.any_entities.values_list("pk", flat=True))
-        all_tags = list(category.all_tags.values_list("pk", flat=True))
-        all_entities = list(category.all_entities.values_list("pk", flat=True))
-        rule = Q(pk__in=[])
+        """The condition for membership of the category: its rule, pins and exclusions.
+        (Prefetch Category.RULE_FIELDS when building it for many categories.)"""
+        return self.rule_condition(
+            {
+                field: [related.pk for related in getattr(category, field).all()]
+                for field in category.RULE_FIELDS
+            }
+        )
+
+    def rule_condition(self, rule: dict[str, list[int]]) -> Q:
+        """The membership condition for a rule given as ids, keyed like Category.RULE_FIELDS:
+        what a category's saved rule, or the rule an editor is still typing, selects."""
+        any_tags, any_entities = rule.get("any_tags", []), rule.get("any_entities", [])
+        all_tags, all_entities = rule.get("all_tags", []), rule.get("all_entities", [])
+        condition = Q(pk__in=[])
         if any_tags or any_entities or all_tags or all_entities:
-            rule = Q(tag_ids__contains=all_tags) & Q(entity_ids__contains=all_entities)
+            condition = Q(tag_ids__contains=all_tags) & Q(entity_ids__contains=all_entities)
             if any_tags or any_entities:
-                rule &= Q(tag_ids__overlap=any_tags) | Q(entity_ids__overlap=any_entities)
-            exclude_tags = list(category.exclude_tags.values_list("pk", flat=True))
-            exclude_entities = list(category.exclude_entities.values_list("pk", flat=True))
-            rule &= ~Q(tag_ids__overlap=exclude_tags) & ~Q(entity_ids__overlap=exclude_entities)
-        pinned = list(category.pinned_articles.values_list("pk", flat=True))
-        excluded = list(category.excluded_articles.values_list("pk", flat=True))
-        return (rule & ~Q(pk__in=excluded)) | Q(pk__in=pinned)
+                condition &= Q(tag_ids__overlap=any_tags) | Q(entity_ids__overlap=any_entities)
+            condition &= ~Q(tag_ids__overlap=rule.get("exclude_tags", [])) & ~Q(
+                entity_ids__overlap=rule.get("exclude_entities", [])
+            )
+        excluded = rule.get("excluded_articles", [])
+        return (condition & ~Q(pk__in=excluded)) | Q(pk__in=rule.get("pinned_articles", []))
 
     def facet_counts(self, limit: int, window: int) -> dict[str, list[tuple[int, int]]]:
         """The most frequent sources, categories, tags and entities among the latest
@@ -121,18 +129,23 @@ class ArticleQuerySet(models.QuerySet):
     def search(self, query, order_by_rank: bool = True):
         """These articles matching the reader's query, best first.
 
-        Only a bounded set of candidates is ranked: the most recent articles that match
-        in their title or lead, and the most recent that match anywhere.
+        Only a bounded set of candidates is ranked: the most recent articles that match in
+        their title or lead, and the most recent that match anywhere. They are ranked on
+        the small title-and-lead vector (title above lead; a body-only match ranks below
+        both), so no article's whole text is read to rank it.
         """
         from articles.search import exact_tsquery, reader_tsquery
+        from articles.searchtext import exclusions
 
         tsquery = reader_tsquery(query)
-        in_head = self.filter(head_vector=tsquery).order_by("-published_at").values("pk")
-        anywhere = self.filter(search_vector=tsquery).order_by("-published_at").values("pk")
-        found = self.filter(
-            Q(pk__in=in_head[:SEARCH_CANDIDATES]) | Q(pk__in=anywhere[:SEARCH_CANDIDATES])
-        )
-        rank = SearchRank(F("search_vector"), tsquery)
+        by_date = ("-published_at", "-id")
+        in_head = self.filter(head_vector=tsquery).order_by(*by_date).values("pk")
+        anywhere = self.filter(search_vector=tsquery).order_by(*by_date).values("pk")
+        candidates = in_head[:SEARCH_CANDIDATES].union(anywhere[:SEARCH_CANDIDATES])
+        found = self.filter(pk__in=candidates)
+        if exclusions(query.text):
+            found = found.filter(search_vector=tsquery)  # an excluded word only in the body
+        rank = SearchRank(F("head_vector"), tsquery)
         if query.has_diacritics:
             exact_bonus = Case(
                 When(head_vector=exact_tsquery(query), then=Value(EXACT_MATCH_BONUS)),
@@ -140,7 +153,11 @@ class ArticleQuerySet(models.QuerySet):
             )
             rank = rank + exact_bonus
         found = found.annotate(rank=rank)
-        return found.order_by("-rank", "-published_at", "-id") if order_by_rank else found
+        return found.order_by("-rank", *by_date) if order_by_rank else found
+
+    def matching_rule(self, rule: dict[str, list[int]]):
+        """Articles a rule given as ids selects (see rule_condition)."""
+        return self.filter(self.rule_condition(rule))
 
     def selected_by(self, category):
         """Articles the category's rule selects now, whatever membership was stored."""

@@ -11,6 +11,7 @@ The fold is our own SQL function, newsreader_fold(), built from the same table a
 Python fold of the reader's query (articles.searchtext), since `unaccent` is not available.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery as PostgresSearchQuery
@@ -20,6 +21,7 @@ from django.utils.translation import gettext
 
 from articles.searchtext import (
     SearchQuery,
+    exclusions,
     fold_for_search,
     highlight_snippet,
     query_terms,
@@ -110,15 +112,36 @@ def sync_search_text(article_ids=None) -> None:
 
 
 def reader_tsquery(query: SearchQuery) -> PostgresSearchQuery:
-    """The reader's words folded for the Vietnamese side, or stemmed for the English side."""
-    folded = PostgresSearchQuery(query.folded, config="simple", search_type="websearch")
-    english = PostgresSearchQuery(query.text, config="english", search_type="websearch")
-    return folded | english
+    """The reader's words folded for the Vietnamese side, or stemmed for the English side.
+
+    Each side's exclusions hold for the other too: `sanctions -treaties` leaves out an
+    article saying "treaty", which only the English side's stemming would catch.
+    """
+    text, folded = _without_lone_minus(query.text), _without_lone_minus(query.folded)
+    tsquery = _websearch(folded, "simple") | _websearch(text, "english")
+    if excluded := exclusions(text):
+        tsquery &= _websearch(exclusions(folded), "simple") & _websearch(excluded, "english")
+    return tsquery
 
 
 def exact_tsquery(query: SearchQuery) -> PostgresSearchQuery:
     """The reader's words as typed, diacritics included, for the exact-match bonus."""
-    return PostgresSearchQuery(query.text, config="simple", search_type="websearch")
+    return _websearch(_without_lone_minus(query.text), "simple")
+
+
+def _websearch(text: str, config: str) -> PostgresSearchQuery:
+    return PostgresSearchQuery(text, config=config, search_type="websearch")
+
+
+# A run of minus signs touching no word or phrase after it: "Việt - Nhật", "nhat -", "-!x".
+_LONE_MINUS = re.compile(r'-+(?![^\W_]|")')
+
+
+def _without_lone_minus(text: str) -> str:
+    """websearch_to_tsquery reads a minus as "leave out the next word" even when a space
+    follows it, but "Việt - Nhật" names two countries: only a minus touching a word (or a
+    quoted phrase) excludes it."""
+    return _LONE_MINUS.sub(" ", text)
 
 
 def attach_snippets(articles, query: SearchQuery) -> None:
@@ -209,8 +232,10 @@ def _correction(typed: str) -> Suggestion | None:
         if name == typed:
             return None
         if folded_name == folded:
+            # offer the accents the reader left out, not just other capitals (japan → Japan)
             typed_accents = any(not char.isascii() for char in typed)
-            return None if typed_accents else Suggestion(name, entity_id)
+            only_case_differs = name.lower() == typed.lower()
+            return None if typed_accents or only_case_differs else Suggestion(name, entity_id)
         close_in_length = abs(len(folded_name) - len(folded)) <= max(2, len(folded) // 4)
         if score >= MIN_SUGGESTION_SCORE and close_in_length:
             return Suggestion(name, entity_id)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from articles.linking import highlight_article
 from articles.listing import article_list
@@ -94,3 +95,10 @@ def _reading_mode(request: HttpRequest) -> tuple[str, bool]:
     if asked in READING_MODES:
         return asked, asked != remembered
     return (remembered if remembered in READING_MODES else DEFAULT_MODE), False
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers may read every page but the admin; the sitemap lists them all."""
+    sitemap = request.build_absolute_uri(reverse("sitemap_index"))
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -22,13 +22,35 @@ def table(title: str, rows: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def load_table(rows: list[dict] | str) -> str:
+    from benchmarks.load import CONNECTIONS, WORKERS
+
+    if isinstance(rows, str):
+        return rows
+    lines = [
+        f"### Load: wrk, {CONNECTIONS} connections, gunicorn with {WORKERS} workers",
+        "",
+        "| page | requests/s | ratio to /healthz | p50 ms | p99 ms | errors | queries "
+        "| gzip bytes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['page']} | {row['rps']:,.0f} | {row['ratio']:.2f} | {row['p50']:.1f} | "
+            f"{row['p99']:.1f} | {row['errors']} | {row['queries']} | {row['weight']:,} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--load-seconds", type=int, default=15, help="wrk run per page")
+    parser.add_argument("--skip-load", action="store_true")
     options = parser.parse_args()
 
     use_bench_database()
-    from benchmarks import entity_linking, lists, search
+    from benchmarks import entity_linking, lists, load, search
     from benchmarks.setup import fill_to
 
     started = time.perf_counter()
@@ -40,6 +62,8 @@ def main() -> None:
     print(table("Filtered lists", lists.run()))
     print(table("Search: ranked first page of 20 results", search.run()))
     print(table("Entity linking, no database", entity_linking.rows()))
+    if not options.skip_load:
+        print(load_table(load.run(options.load_seconds)))
     print(f"_Total {time.perf_counter() - started:.0f} s._")
 
 

@@ -21,22 +21,22 @@ QUERIES = [
 ]
 
 
-def ranked_first_page(text: str, filters: dict):
-    articles = Article.objects.for_listing()
+def filtered(articles, filters: dict):
     if "category" in filters:
         articles = articles.in_category(Category.objects.get(slug=filters["category"]))
     if filters.get("translated") == "true":
         articles = articles.translated()
+    return articles
+
+
+def ranked_first_page(text: str, filters: dict):
+    articles = filtered(Article.objects.for_listing(), filters)
     return list(articles.search(parse_query(text))[:20])
 
 
 def ilike_first_page(text: str, filters: dict):
-    """The naive way: scan every article's text for the words, newest first."""
-    articles = Article.objects.published()
-    if "category" in filters:
-        articles = articles.in_category(Category.objects.get(slug=filters["category"]))
-    if filters.get("translated") == "true":
-        articles = articles.translated()
+    """The naive way: scan every article's text for the words; count them, newest first."""
+    articles = filtered(Article.objects.published(), filters)
     for word in text.replace('"', "").split():
         articles = articles.filter(
             Q(title_vi__icontains=word)
@@ -46,6 +46,7 @@ def ilike_first_page(text: str, filters: dict):
             | Q(lead_en__icontains=word)
             | Q(body_en__icontains=word)
         )
+    articles.count()
     return list(articles.order_by("-published_at").values_list("pk", flat=True)[:20])
 
 

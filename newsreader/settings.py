@@ -7,6 +7,7 @@ ALLOWED_HOSTS comma-separated (default: localhost names when DEBUG is on).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "csp",
+    "simple_history",
+    "axes",
     "articles",
 ]
 
@@ -58,7 +61,31 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsreader.middleware.ContentChangedMiddleware",
     "newsreader.middleware.DatabaseOutageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Failed admin logins (newsreader.logins, django-axes): after AXES_FAILURE_LIMIT failures
+# from one client address or for one account, logins are refused for AXES_COOLOFF_MINUTES;
+# before that, each attempt after LOGIN_SLOWDOWN_AFTER failures waits LOGIN_SLOWDOWN_MS
+# more than the one before. Attempts are stored in the database (reset with
+# `manage.py axes_reset`).
+AUTHENTICATION_BACKENDS = [
+    "newsreader.logins.LoginAttemptsBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "newsreader.logins.locked_out"
+LOGIN_SLOWDOWN_AFTER = env_int("LOGIN_SLOWDOWN_AFTER", 2)
+LOGIN_SLOWDOWN_MS = env_int("LOGIN_SLOWDOWN_MS", 500)
+# Behind N reverse proxies, the client's address is the Nth from the right in
+# X-Forwarded-For (otherwise every client would look like the proxy, and share its lock).
+LOGIN_PROXY_COUNT = env_int("LOGIN_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "newsreader.logins.client_address"
 
 ROOT_URLCONF = "newsreader.urls"
 WSGI_APPLICATION = "newsreader.wsgi.application"
@@ -163,6 +190,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+# Fetching feeds (articles.feeds_ingest): the longest a whole download may take, and the
+# most it may bring (a larger or endless response is cut off and counts as a failure).
+FEED_TIMEOUT_SECONDS = env_int("FEED_TIMEOUT_SECONDS", 20)
+FEED_MAX_BYTES = env_int("FEED_MAX_BYTES", 5 * 1024 * 1024)
 READER_COOKIE = "reading_mode"
 
 LOGGING = {

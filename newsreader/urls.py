@@ -1,12 +1,45 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.sitemaps import views as sitemaps
+from django.urls import include, path, register_converter
 
+from articles import feeds, views
+from articles.sitemaps import SITEMAPS
 from newsreader.health import healthz
 
 handler500 = "newsreader.errors.server_error"
 
+register_converter(feeds.LanguageConverter, "feed_language")
+register_converter(feeds.TopicConverter, "feed_topic")
+
+feed_patterns = [
+    path("rss/", feeds.ArticlesFeed(), name="rss"),
+    path("atom/", feeds.ArticlesAtomFeed(), name="atom"),
+    path("<feed_topic:kind>/<slug:slug>/rss/", feeds.ArticlesFeed(), name="rss"),
+    path("<feed_topic:kind>/<slug:slug>/atom/", feeds.ArticlesAtomFeed(), name="atom"),
+]
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("", include("articles.urls")),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {
+            "sitemaps": SITEMAPS,
+            "sitemap_url_name": "sitemap",
+            "template_name": "sitemaps/index.xml",
+        },
+        name="sitemap_index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
+        name="sitemap",
+    ),
+    path("feeds/<feed_language:language>/", include((feed_patterns, "feeds"))),
+    # The reader's pages: Vietnamese at the root, English under /en/.
+    *i18n_patterns(path("", include("articles.urls")), prefix_default_language=False),
 ]

@@ -1,6 +1,7 @@
 import factory
 from django.utils import timezone
 
+from articles.linking import relink_article
 from articles.membership import sync_entity_ids, sync_tag_ids
 from articles.models import (
     Article,
@@ -97,6 +98,19 @@ class TopicArticleFactory(ArticleFactory):
     def entities(article, create, extracted, **kwargs):
         if create and extracted:
             mention(article, *extracted)
+
+
+class IndexedArticleFactory(ArticleFactory):
+    """An article as the importer leaves it: its entities linked from the curated aliases,
+    its search text synced and its categories refreshed (relink_article), so search finds it.
+
+    Create the entities, aliases and categories it should pick up first.
+    """
+
+    @factory.post_generation
+    def indexed(article, create, extracted, **kwargs):
+        if create:
+            relink_article(article)
 
 
 class TagFactory(factory.django.DjangoModelFactory):

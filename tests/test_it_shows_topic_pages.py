@@ -140,7 +140,7 @@ def test_an_entity_page_shows_its_names_aliases_type_and_description(client):
     html = client.get("/entities/united-states/").content.decode()
 
     assert page_title(html) == "Hoa Kỳ United States"
-    assert '<p class="kicker">Place</p>' in html
+    assert '<p class="kicker">Địa danh</p>' in html
     assert '<p lang="vi">Quốc gia ở Bắc Mỹ.</p>' in html
     assert '<p lang="en" class="muted">A country in North America.</p>' in html
     aliases = re.findall(r'<span class="alias"( lang="(?:vi|en)")?>([^<]*)</span>', html)
@@ -151,9 +151,9 @@ def test_an_entity_page_shows_its_names_aliases_type_and_description(client):
 @pytest.mark.parametrize(
     ("kind", "shown"),
     [
-        (Entity.Kind.PERSON, "Person"),
-        (Entity.Kind.ORGANISATION, "Organisation"),
-        (Entity.Kind.EVENT, "Event"),
+        (Entity.Kind.PERSON, "Nhân vật"),
+        (Entity.Kind.ORGANISATION, "Tổ chức"),
+        (Entity.Kind.EVENT, "Sự kiện"),
     ],
 )
 def test_an_entity_page_says_what_kind_of_entity_it_is(client, kind, shown):
@@ -230,7 +230,7 @@ def test_an_entity_mentioned_alone_has_no_often_mentioned_with(client):
 
     html = client.get(japan.get_absolute_url()).content.decode()
 
-    assert "Often mentioned with" not in html
+    assert "Thường được nhắc đến cùng" not in html
 
 
 # --- The article page ------------------------------------------------------------------------
@@ -263,7 +263,7 @@ def test_an_article_without_entities_or_tags_shows_no_chips(client):
 
     html = client.get(article.get_absolute_url()).content.decode()
 
-    assert "In this article" not in html
+    assert "Trong bài viết này" not in html
     assert 'id="article-tags"' not in html
 
 

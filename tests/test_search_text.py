@@ -2,18 +2,15 @@ import re
 import unicodedata
 
 import pytest
+from django.db import connection
 from django.utils import translation
 
 from articles.searchtext import (
-    FOLD_FROM,
-    FOLD_TO,
     MAX_QUERY_CHARS,
     fold_for_search,
     highlight_snippet,
     parse_query,
     query_terms,
-    quote_sql_literal,
-    sql_fold,
 )
 from articles.text import search_fold
 
@@ -80,24 +77,6 @@ def test_characters_outside_the_table_are_only_lowercased():
     assert fold_for_search("Москва 東京 Æther") == "москва 東京 æther"
 
 
-def test_fold_from_and_fold_to_line_up_one_to_one():
-    assert len(FOLD_FROM) == len(FOLD_TO)
-    assert len(set(FOLD_FROM)) == len(FOLD_FROM)
-
-
-def test_fold_to_is_only_lowercase_ascii_letters():
-    assert set(FOLD_TO) <= set("abcdefghijklmnopqrstuvwxyz")
-
-
-def test_fold_from_holds_both_cases_of_every_vietnamese_letter():
-    letters = [letter for letter in [*every_toned_vowel(), "đ"] if not letter.isascii()]
-    missing = [
-        char for letter in letters for char in (letter, letter.upper()) if char not in FOLD_FROM
-    ]
-
-    assert missing == []
-
-
 @pytest.mark.parametrize("vowel", every_toned_vowel())
 def test_every_toned_vowel_folds_to_its_bare_ascii_vowel_in_either_case(vowel):
     bare = search_fold(vowel)
@@ -120,22 +99,27 @@ def test_fold_for_search_is_stable_when_applied_twice():
     assert fold_for_search(once) == once
 
 
-# --- sql_fold ----------------------------------------------------------------------------------
+# --- The same fold in PostgreSQL ------------------------------------------------------------
 
 
-def test_sql_fold_wraps_the_expression_in_lower_and_translate():
-    sql = sql_fold('"articles_article"."body"')
+@pytest.mark.django_db
+def test_postgresql_folds_exactly_as_python_does():
+    samples = [
+        *REAL_VIETNAMESE_PHRASES,
+        *(phrase.upper() for phrase in REAL_VIETNAMESE_PHRASES),
+        *every_toned_vowel(),
+        "ĐẤT HIẾM Đài Loan đ",
+        "Müller café Ñandú",
+        "Москва 東京 Æther",
+        unicodedata.normalize("NFD", "Nhật Bản"),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT newsreader_fold(sample) FROM unnest(%s::text[]) AS sample", [samples]
+        )
+        folded_in_sql = [row[0] for row in cursor.fetchall()]
 
-    assert sql == f"""translate(lower("articles_article"."body"), '{FOLD_FROM}', '{FOLD_TO}')"""
-
-
-def test_fold_strings_need_no_escaping_inside_sql_literals():
-    assert "'" not in FOLD_FROM + FOLD_TO
-    assert "\\" not in FOLD_FROM + FOLD_TO
-
-
-def test_sql_literal_doubles_single_quotes_and_leaves_backslashes():
-    assert quote_sql_literal("it's C:\\dir") == "'it''s C:\\dir'"
+    assert folded_in_sql == [fold_for_search(sample) for sample in samples]
 
 
 # --- parse_query -------------------------------------------------------------------------------

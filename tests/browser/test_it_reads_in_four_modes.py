@@ -30,17 +30,18 @@ def test_reader_switches_modes_and_the_choice_is_remembered(page, article_url):
     assert vietnamese.bounding_box()["y"] == english.bounding_box()["y"]
     assert_no_accessibility_violations(page)
 
-    page.get_by_role("link", name="Interleaved").click()
+    modes = page.get_by_role("navigation", name="Chế độ đọc")  # the Vietnamese interface
+    modes.get_by_role("link", name="Xen kẽ").click()
     vietnamese, english = first_pair(page)
     assert english.bounding_box()["y"] > vietnamese.bounding_box()["y"]
     assert_no_accessibility_violations(page)
 
-    page.get_by_role("link", name="English").click()
+    modes.get_by_role("link", name="English").click()
     assert page.locator("p[lang=vi]").count() == 0
     assert page.locator("p[lang=en]").first.inner_text().startswith("Hanoi and Tokyo")
     assert_no_accessibility_violations(page)
 
-    page.get_by_role("link", name="Tiếng Việt").click()
+    modes.get_by_role("link", name="Tiếng Việt").click()
     assert page.locator(".blocks p[lang=en]").count() == 0
     assert_no_accessibility_violations(page)
 

@@ -1,0 +1,107 @@
+"""RSS 2.0 and Atom feeds of the latest articles: of the whole site, a category, an entity
+or a tag, in Vietnamese, in English (translated articles only) or in both languages.
+
+/feeds/<vi|en|both>/rss/  and  /feeds/<vi|en|both>/<categories|entities|tags>/<slug>/atom/
+"""
+
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import translation
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from articles.bilingual import in_language
+from articles.models import Article, Category, Entity, Tag
+
+FEED_SIZE = 30
+LANGUAGES = ("vi", "en", "both")
+TOPICS = {"categories": Category, "entities": Entity, "tags": Tag}
+
+
+class LanguageConverter:
+    regex = "|".join(LANGUAGES)
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class TopicConverter(LanguageConverter):
+    regex = "|".join(TOPICS)
+
+
+def articles_about(topic) -> QuerySet:
+    """The published articles of a list page: everything, or a category's, entity's or tag's."""
+    articles = Article.objects.for_listing()
+    if isinstance(topic, Category):
+        return articles.in_category(topic)
+    if isinstance(topic, Entity):
+        return articles.with_entities([topic.pk])
+    if isinstance(topic, Tag):
+        return articles.with_tags([topic.pk])
+    return articles
+
+
+class ArticlesFeed(Feed):
+    def __call__(self, request, language, kind=None, slug=None):
+        # Titles, dates and links in the feed's language; "both" reads as the Vietnamese site.
+        with translation.override("en" if language == "en" else "vi"):
+            return super().__call__(request, language=language, kind=kind, slug=slug)
+
+    def get_object(self, request, language, kind=None, slug=None):
+        topic = get_object_or_404(TOPICS[kind], slug=slug) if kind else None
+        return language, topic
+
+    def title(self, obj) -> str:
+        language, topic = obj
+        return f"newsreader — {in_language(topic, 'name', language) if topic else _('Latest news')}"
+
+    def description(self, obj) -> str:
+        return _("Vietnamese and English news, paragraph by paragraph.")
+
+    def link(self, obj) -> str:
+        _language, topic = obj
+        return topic.get_absolute_url() if topic else reverse("articles:home")
+
+    def items(self, obj) -> list[Article]:
+        language, topic = obj
+        articles = articles_about(topic).prefetch_related("tags")
+        if language == "en":
+            articles = articles.translated()
+        items = list(articles[:FEED_SIZE])
+        for article in items:
+            article.feed_language = language
+        return items
+
+    def item_title(self, item: Article) -> str:
+        return in_language(item, "title", item.feed_language)
+
+    def item_description(self, item: Article) -> str:
+        if item.feed_language == "both" and item.lead_en:
+            return format_html('<p lang="vi">{}</p><p lang="en">{}</p>', item.lead_vi, item.lead_en)
+        return format_html("<p>{}</p>", in_language(item, "lead", item.feed_language))
+
+    def item_link(self, item: Article) -> str:
+        return item.get_absolute_url()
+
+    def item_author_name(self, item: Article) -> str | None:
+        return item.author or None
+
+    def item_pubdate(self, item: Article):
+        return item.published_at
+
+    def item_updateddate(self, item: Article):
+        return item.updated_at
+
+    def item_categories(self, item: Article) -> list[str]:
+        return [in_language(tag, "name", item.feed_language) for tag in item.tags.all()]
+
+
+class ArticlesAtomFeed(ArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = ArticlesFeed.description

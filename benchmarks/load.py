@@ -1,0 +1,134 @@
+"""Load: gunicorn on loopback driven by wrk, each page beside /healthz in the same run,
+without and with the page cache; plus each page's query count and compressed weight."""
+
+import gzip
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article, Category, Entity
+
+ROOT = Path(__file__).resolve().parent.parent
+CONNECTIONS = 64
+WORKERS = 4
+
+
+def pages() -> dict[str, str]:
+    article = Article.objects.published().translated().latest_first().first()
+    entity = Entity.objects.get(slug="japan")
+    return {
+        "/healthz": "/healthz",
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "category": Category.objects.get(slug="defense-security").get_absolute_url(),
+        "entity": entity.get_absolute_url(),
+        "search": "/search/?q=an+ninh",
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(page_cache_seconds: int):
+    port = free_port()
+    environment = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "PAGE_CACHE_SECONDS": str(page_cache_seconds),
+    }
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "newsreader.wsgi",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS)],
+        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                server.kill()
+                raise
+            time.sleep(0.2)
+    try:
+        yield base
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def wrk(url: str, seconds: int) -> dict:
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    errors = sum(
+        int(n)
+        for n in re.findall(
+            r"(?:Non-2xx or 3xx responses|timeout|read|write|connect) (\d+)", output
+        )
+    )
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": _milliseconds(re.search(r"50%\s+([\d.]+\w+)", output).group(1)),
+        "p99": _milliseconds(re.search(r"99%\s+([\d.]+\w+)", output).group(1)),
+        "errors": errors,
+    }
+
+
+def _milliseconds(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
+
+
+def weight_and_queries(path: str) -> tuple[int, int]:
+    client = Client()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    return len(gzip.compress(response.content)), len(queries)
+
+
+def run(seconds: int) -> list[dict] | str:
+    if not shutil.which("wrk"):
+        return "wrk is not installed (Debian package `wrk`): load figures skipped."
+    rows = []
+    targets = pages()
+    for label, cache_seconds in (("uncached", 0), ("cached", 60)):
+        with gunicorn(cache_seconds) as base:
+            results = {}
+            for name, path in targets.items():
+                wrk(base + path, 2)  # warm up every worker
+                results[name] = wrk(base + path, seconds)
+            baseline = results["/healthz"]["rps"]
+            for name, path in targets.items():
+                weight, queries = weight_and_queries(path) if name != "/healthz" else (0, 1)
+                rows.append(
+                    {
+                        "page": f"{name} ({label})",
+                        **results[name],
+                        "ratio": results[name]["rps"] / baseline,
+                        "queries": queries if label == "uncached" else "",
+                        "weight": weight,
+                    }
+                )
+    return rows
