@@ -149,10 +149,7 @@ def _chips(filterset: ArticleFilter, params: QueryDict) -> list[Chip]:
 
 
 def _plain_value(field, value) -> str:
-    if value is True:
-        return _("yes")
-    if value is False:
-        return _("no")
+    """A choice's label ("Has an English translation: yes"), or a date as given."""
     return str(dict(getattr(field, "choices", [])).get(value, value))
 
 

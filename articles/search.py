@@ -7,8 +7,9 @@ Each article stores two generated tsvector columns with GIN indexes:
 - head_vector: title and lead only, plus their Vietnamese words unfolded, so that an exact
   diacritic match can rank above a folded one.
 
-The fold is our own SQL function, newsreader_fold(), built from the same table as the
-Python fold of the reader's query (articles.searchtext), since `unaccent` is not available.
+The fold is our own SQL function, newsreader_fold() (articles.searchtext.sql_fold), which
+takes the same steps as the Python fold of the reader's query, since `unaccent` is not
+available here.
 """
 
 import re

@@ -47,10 +47,11 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--load-seconds", type=int, default=15, help="wrk run per page")
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--ingest-items", type=int, default=10_000, help="NDJSON lines")
     options = parser.parse_args()
 
     use_bench_database()
-    from benchmarks import entity_linking, lists, load, search
+    from benchmarks import entity_linking, ingest, lists, load, search
     from benchmarks.setup import fill_to
 
     started = time.perf_counter()
@@ -62,6 +63,7 @@ def main() -> None:
     print(table("Filtered lists", lists.run()))
     print(table("Search: ranked first page of 20 results", search.run()))
     print(table("Entity linking, no database", entity_linking.rows()))
+    print(table("Ingestion: NDJSON with entity linking", ingest.run(options.ingest_items)))
     if not options.skip_load:
         print(load_table(load.run(options.load_seconds)))
     print(f"_Total {time.perf_counter() - started:.0f} s._")

@@ -1,16 +1,15 @@
 """`import_articles` with NDJSON files (one article a line) and saved RSS or Atom feeds."""
 
 import json
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
 
-from articles.models import Article, Paragraph, Source
+from articles.models import Article, Source
 from articles.ndjson import parse_line
 from articles.parsing import ParseError
 from tests.factories import EntityFactory, SourceFactory, TagFactory
+from tests.test_it_imports_scraped_files import database_snapshot, run_import
 
 ENERGY = {
     "id": "vnx-1",
@@ -47,23 +46,6 @@ def write_ndjson(folder: Path, *lines, name="bulk.ndjson") -> Path:
         encoding="utf-8",
     )
     return path
-
-
-def run_import(*paths, **options) -> tuple[str, int]:
-    out = StringIO()
-    try:
-        call_command("import_articles", *map(str, paths), stdout=out, stderr=StringIO(), **options)
-    except CommandError as error:
-        return out.getvalue(), error.returncode
-    return out.getvalue(), 0
-
-
-def database_snapshot() -> list:
-    return [
-        list(Article.objects.order_by("pk").values()),
-        list(Paragraph.objects.order_by("pk").values()),
-        list(Source.objects.order_by("pk").values()),
-    ]
 
 
 # --- NDJSON -----------------------------------------------------------------------------------
