@@ -35,23 +35,13 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         return self.published().select_related("source").without_search_columns().latest_first()
 
-    def for_reading(self):
-        from articles.models import Mention
+    def versions(self):
+        """Just enough of each article to tell one version of it from the next."""
+        return self.only("pk", "slug", "updated_at", "status", "published_at")
 
-        return (
-            self.select_related("source")
-            .without_search_columns()
-            .prefetch_related(
-                "paragraphs",
-                "tags",
-                models.Prefetch(
-                    "mentions",
-                    queryset=Mention.objects.select_related("entity").order_by(
-                        "-count", "entity__name_en"
-                    ),
-                ),
-            )
-        )
+    def for_reading(self):
+        """One article's own row and source; reading.py fetches the rest when it renders."""
+        return self.select_related("source").without_search_columns()
 
     def with_tags(self, tag_ids, match_all=False):
         tag_ids = list(tag_ids)

@@ -3,9 +3,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from articles.linking import highlight_article
 from articles.listing import article_list
 from articles.models import Article, Category, Entity, Tag
+from articles.reading import article_fragments
 from articles.search import attach_snippets, complete, did_you_mean
 from articles.searchtext import parse_query
 from newsreader.pagecache import cache_anonymous_page
@@ -66,21 +66,12 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @cache_anonymous_page
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.for_reading().visible_to(request.user), slug=slug)
+    version = get_object_or_404(Article.objects.versions().visible_to(request.user), slug=slug)
     mode, chosen_now = _reading_mode(request)
     highlight = request.GET.get("highlight") == "1"
-    blocks = highlight_article(article) if highlight else article.aligned_blocks()
-    response = render(
-        request,
-        "articles/detail.html",
-        {
-            "article": article,
-            "mode": mode,
-            "modes": READING_MODES,
-            "blocks": blocks,
-            "highlight": highlight,
-        },
-    )
+    context = {"mode": mode, "modes": READING_MODES, "highlight": highlight}
+    fragments = article_fragments(request, version, context)
+    response = render(request, "articles/detail.html", {"fragments": fragments})
     if chosen_now:
         response.set_cookie(
             settings.READER_COOKIE, mode, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True

@@ -133,7 +133,7 @@ def main() -> None:
 
     from benchmarks.setup import fill_to, use_bench_database
 
-    use_bench_database()
+    use_bench_database(options.articles)
     fill_to(options.articles)
     from benchmarks.run import table
 

@@ -2,7 +2,7 @@
 
     python -m benchmarks.run [--articles 100000]
 
-Uses its own database (newsreader_bench), filled once with synthetic articles and kept
+Uses a database of its own per corpus size (newsreader_bench_100000, …), filled once with synthetic articles and kept
 for later runs.
 """
 
@@ -45,12 +45,12 @@ def load_table(rows: list[dict] | str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--load-seconds", type=int, default=15, help="wrk run per page")
+    parser.add_argument("--load-seconds", type=int, default=30, help="wrk run per page")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--ingest-items", type=int, default=10_000, help="NDJSON lines")
     options = parser.parse_args()
 
-    use_bench_database()
+    use_bench_database(options.articles)
     from benchmarks import entity_linking, ingest, lists, load, search
     from benchmarks.setup import fill_to
 

@@ -7,11 +7,13 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DATABASE = "newsreader_bench"
+def bench_database_name(articles: int) -> str:
+    return f"newsreader_bench_{articles}"
 
 
-def use_bench_database() -> str:
-    """Set DATABASE_URL to the benchmark database (created if missing); return it."""
+def use_bench_database(articles: int) -> str:
+    """Set DATABASE_URL to the database for a corpus of this size (created if missing)."""
+    name = bench_database_name(articles)
     url = os.environ.get("DATABASE_URL", "").strip()
     if url:
         import psycopg
@@ -20,15 +22,15 @@ def use_bench_database() -> str:
         admin_url = urlunsplit(parts._replace(path="/postgres"))
         with psycopg.connect(admin_url, autocommit=True) as connection:
             if not connection.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
             ).fetchone():
-                connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-        url = urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
+                connection.execute(f'CREATE DATABASE "{name}"')
+        url = urlunsplit(parts._replace(path=f"/{name}"))
     else:
         sys.path.insert(0, str(ROOT))
         from newsreader.embedded_db import embedded_database_url
 
-        url = embedded_database_url(ROOT / "var" / "postgres", BENCH_DATABASE)
+        url = embedded_database_url(ROOT / "var" / "postgres", name)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsreader.settings")
     os.environ["DEBUG"] = "0"

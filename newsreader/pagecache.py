@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 
 VERSION_KEY = "pagecache:version"
 STALE_SECONDS = 24 * 60 * 60
+FRAGMENT_SECONDS = 24 * 60 * 60
 
 
 def content_changed() -> None:
@@ -27,6 +28,18 @@ def content_changed() -> None:
 
 def _version() -> int:
     return cache.get_or_set(VERSION_KEY, 1, None)
+
+
+def remember(parts: tuple, compute, seconds: int | None = None):
+    """compute()'s value, kept until the content changes (or for `seconds`): for parts of
+    pages that are dear to make and the same for every reader who asks alike."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    key = f"remember:{_version()}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds or FRAGMENT_SECONDS)
+    return value
 
 
 def _page_key(request: HttpRequest) -> str:

@@ -148,16 +148,35 @@ def test_the_article_shows_figure_byline_source_link_date_and_reading_time(clien
 
 @pytest.mark.django_db
 def test_article_page_query_count_does_not_grow_with_paragraphs(
-    client, django_assert_max_num_queries
+    client, django_assert_max_num_queries, settings
 ):
+    settings.PAGE_CACHE_SECONDS = 0  # every request reaches the view
     short = ArticleFactory(paragraphs=[("Một.", "One.")])
     long = ArticleFactory(paragraphs=[(f"Đoạn {i}.", f"Paragraph {i}.") for i in range(60)])
 
-    # the article with its source, its paragraphs, its tags, its mentions with their
-    # entities, the categories in the navigation
     for article in (short, long):
-        with django_assert_max_num_queries(5):
-            client.get(article.get_absolute_url())
+        # the article's version; then, to render it, the article with its source, its
+        # paragraphs, its tags, its mentions with their entities; the navigation
+        with django_assert_max_num_queries(6):
+            first = client.get(article.get_absolute_url())
+        # the next reader: the article's version only, the rest is kept until it changes
+        with django_assert_max_num_queries(1):
+            again = client.get(article.get_absolute_url())
+        assert again.content == first.content
+
+
+@pytest.mark.django_db
+def test_an_edited_article_reads_anew_although_its_page_was_rendered_before(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    article = ArticleFactory(paragraphs=[("Bản cũ.", "The old text.")])
+    assert "The old text." in client.get(article.get_absolute_url()).content.decode()
+
+    paragraph = article.paragraphs.get()
+    paragraph.text_en = "The new text."
+    paragraph.save()
+    article.save()  # as the admin does after its inlines
+
+    assert "The new text." in client.get(article.get_absolute_url()).content.decode()
 
 
 @pytest.mark.django_db

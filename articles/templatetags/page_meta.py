@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from articles.bilingual import in_language
 from articles.feeds import LANGUAGES as FEED_LANGUAGES
 from articles.models import Article, Category, Entity, Tag
+from newsreader.pagecache import remember
 
 register = template.Library()
 
@@ -55,6 +56,11 @@ def page_versions(context) -> list[Version]:
     request: HttpRequest | None = context.get("request")
     if request is None or request.resolver_match is None:
         return []
+    page = (request.get_full_path(), request.build_absolute_uri("/"), get_language())
+    return remember(("page versions", *page), lambda: _versions(request))
+
+
+def _versions(request: HttpRequest) -> list[Version]:
     kept = request.GET.copy()
     for name in list(kept):
         if name not in KEPT_IN_CANONICAL or kept[name] in ("", "1"):
