@@ -6,14 +6,17 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from articles.filters import ArticleFilter
 from articles.models import Category, Entity, Source, Tag
 from articles.querysets import FACET_WINDOW, SEARCH_CANDIDATES, with_counts
 from articles.searchtext import SearchQuery
+from newsreader.pagecache import remember
 
 FACET_SIZE = 8
+SUMMARY_SECONDS = 60  # bounds how late a scheduled article is counted in the facets
 MULTI_VALUED = {"tag", "entity"}
 LOOKUP_FILTERS = {"category", "tag", "entity", "source"}
 
@@ -50,20 +53,25 @@ def article_list(
     if search and not problems:
         chosen_order = filterset.form.cleaned_data.get("sort") in ("newest", "oldest")
         filtered = filtered.search(search, order_by_rank=not chosen_order)
-    counts = {} if problems else filtered.facet_counts(FACET_SIZE, FACET_WINDOW)
-    scanned = counts["rows"][0][1] if counts else 0
-    page, page_problem = paginate(
-        filtered, params.get("page"), scanned if scanned < FACET_WINDOW else None
+    summary = (
+        ListSummary([], 0, 0)
+        if problems
+        else remember(
+            ("list", request.path, _without(params, "page").urlencode(), get_language()),
+            lambda: summarise(filtered, params),
+            seconds=SUMMARY_SECONDS,
+        )
     )
+    page, page_problem = paginate(filtered, params.get("page"), summary.count)
     return {
         "filter": filterset,
         "page": page,
         "problems": [*problems, *filter(None, [page_problem])],
         "chips": _chips(filterset, params) if not problems else [],
-        "facets": facets(counts, params) if counts else [],
+        "facets": summary.facets,
         "facet_window": FACET_WINDOW if page.paginator.count > FACET_WINDOW else None,
         "page_query": _without(params, "page").urlencode(),
-        "search_capped": bool(search) and scanned >= SEARCH_CANDIDATES,
+        "search_capped": bool(search) and summary.scanned >= SEARCH_CANDIDATES,
         "lookup_filters": LOOKUP_FILTERS,
         # the filter form shows no lookup filters (they are facets) and no search box
         "hidden_filters": [
@@ -71,6 +79,22 @@ def article_list(
             *((name, value) for name in sorted(LOOKUP_FILTERS) for value in params.getlist(name)),
         ],
     }
+
+
+@dataclass(frozen=True)
+class ListSummary:
+    facets: list[Facet]
+    scanned: int  # the articles the facets counted (at most FACET_WINDOW)
+    count: int
+
+
+def summarise(articles: QuerySet, params: QueryDict) -> ListSummary:
+    """The facets of a list and how many articles it has: counting a long list costs more
+    than showing a page of it, so the summary is kept (see article_list)."""
+    counts = articles.facet_counts(FACET_SIZE, FACET_WINDOW)
+    scanned = counts["rows"][0][1]
+    count = scanned if scanned < FACET_WINDOW else articles.count()
+    return ListSummary(facets(counts, params), scanned, count)
 
 
 class CountedPaginator(Paginator):

@@ -364,10 +364,10 @@ def test_a_highlighted_article_costs_a_fixed_number_of_queries(
         EntityAliasFactory.create_batch(3, entity=entity)
         mention(article, entity)
 
-    # the article with its source, its paragraphs, its tags, its mentions with their
-    # entities, the aliases and the names of the entities to mark, the categories in the
-    # navigation
-    with django_assert_max_num_queries(7):
+    # the article's version; the article with its source, its paragraphs, its tags, its
+    # mentions with their entities, the aliases and the names of the entities to mark, the
+    # categories in the navigation
+    with django_assert_max_num_queries(8):
         response = client.get(article.get_absolute_url() + "?highlight=1")
 
     assert response.status_code == 200
