@@ -18,9 +18,11 @@ import hashlib
 import http.client
 import io
 import logging
+import re
 import time
 import urllib.error
 import urllib.request
+import xml.sax
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -73,6 +75,15 @@ BLOCK_TAGS = frozenset(
 DROPPED_TAGS = frozenset(
     {"script", "style", "noscript", "template", "iframe", "object", "svg", "math", "select"}
 )
+
+
+# An entity declared from other entities (a "billion laughs") or from a file or URL (an
+# external entity): a feed needs neither, and feedparser would leave their names in the text.
+_EXPANDING_ENTITY = re.compile(
+    rb"""<!ENTITY \s+ (?:%\s+)? [^\s>]+ \s+ (?:SYSTEM|PUBLIC|"[^"]*[&%](?!\#)|'[^']*[&%](?!\#))""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_FIRST_ELEMENT = re.compile(rb"<[^?!]")
 
 
 class FeedError(Exception):
@@ -218,11 +229,15 @@ def _read_limited(response, max_bytes: int, deadline: float, timeout: float) -> 
 
 
 def parse_feed(data: bytes, *, content_type: str = "", url: str = ""):
-    """The feed as feedparser reads it, or FeedError when it holds no RSS or Atom items.
+    """The feed as feedparser reads it, or FeedError when it holds no RSS or Atom items or
+    declares entities made of other entities or of files (a "billion laughs", an external
+    entity).
 
     A feed with faults that still yields items (a wrong declared encoding, an unclosed tag at
     the end) is read for what it has.
     """
+    if _declares_expanding_entities(data):
+        raise FeedError("declares XML entities made of other entities or files; not read")
     headers = {"content-type": content_type} if content_type else {}
     if url:
         headers["content-location"] = url
@@ -231,10 +246,20 @@ def parse_feed(data: bytes, *, content_type: str = "", url: str = ""):
     parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=False)
     if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
         problem = parsed.get("bozo_exception")
+        if isinstance(problem, xml.sax.SAXParseException):
+            problem = problem.getMessage()  # without "<unknown>:1:66:", a place in its own copy
         raise FeedError(
             f"not an RSS or Atom feed ({problem})" if problem else "not an RSS or Atom feed"
         )
     return parsed
+
+
+def _declares_expanding_entities(data: bytes) -> bool:
+    """Looks in the prolog (before the first element) of the document, in UTF-16 or UTF-32 too."""
+    ascii_data = data.replace(b"\x00", b"")
+    first_element = _FIRST_ELEMENT.search(ascii_data)
+    prolog = ascii_data[: first_element.start()] if first_element else ascii_data
+    return bool(_EXPANDING_ENTITY.search(prolog))
 
 
 def parse_entry(entry, *, language: str, scope: str, now: datetime) -> IncomingArticle:
@@ -558,9 +583,11 @@ def import_feed_file(
 ) -> Iterator[ImportOutcome]:
     """Import a saved RSS or Atom file: each item in its own transaction, as a fetched feed's
     items are. The source is the registered one the feed names (by its site or feed link,
-    or its title), or a new one named after the feed."""
+    or its title), or a new one named after the feed. A file with no item to import (none,
+    or none with a title or text) is refused whole, and no source is created for it."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(max_bytes + 1)  # no more: it may be endless, like /dev/zero
     except FileNotFoundError:
         yield ImportOutcome(path, "refused", reason="no such file")
         return
@@ -575,6 +602,11 @@ def import_feed_file(
     except FeedError as error:
         yield ImportOutcome(path, "refused", reason=str(error))
         return
+    if not any(map(_has_title_or_text, parsed.entries[:MAX_ITEMS])):
+        # Refused before its source is looked up, or created: nothing is saved.
+        reason = "none of its items has a title or text" if parsed.entries else "no items"
+        yield ImportOutcome(path, "refused", reason=reason)
+        return
     yield from ingest_entries(
         parsed.entries,
         source=source_of_feed(parsed.feed),
@@ -584,6 +616,14 @@ def import_feed_file(
         reason="Imported",
         label_prefix=str(path),
     )
+
+
+def _has_title_or_text(entry) -> bool:
+    try:
+        parse_entry(entry, language="vi", scope="-", now=timezone.now())
+    except ParseError:
+        return False
+    return True
 
 
 def source_of_feed(feed) -> Source | None:

@@ -81,16 +81,18 @@ def read_article_file(path: Path, max_bytes: int) -> tuple[ParsedText, ParsedTex
 
 
 def _read(path: Path, max_bytes: int, label: str = "") -> str:
+    prefix = f"{label}: " if label else ""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(max_bytes + 1)  # no more: it may be endless, like /dev/zero
     except FileNotFoundError:
-        raise ImportRefused("no such file") from None
+        raise ImportRefused(f"{prefix}no such file") from None
     except OSError as error:
-        raise ImportRefused(f"cannot be read ({error.strerror})") from None
+        raise ImportRefused(f"{prefix}cannot be read ({error.strerror})") from None
     try:
         return decode_raw(data, max_bytes=max_bytes)
     except ParseError as error:
-        raise ImportRefused(f"{label}: {error}" if label else str(error)) from None
+        raise ImportRefused(f"{prefix}{error}") from None
 
 
 def _parse(text: str, language: str, label: str = "") -> ParsedText:

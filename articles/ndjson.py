@@ -15,6 +15,7 @@ its own transaction (articles.ingest), reporting each invalid one with its line 
 """
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +26,7 @@ from articles.entities import Gazetteer
 from articles.importing import ImportOutcome
 from articles.ingest import IncomingArticle, clean_link, save_incoming, text_fingerprint
 from articles.models import Article, Source, Tag
-from articles.parsing import ParsedText, ParseError, derive_title
+from articles.parsing import ParsedText, ParseError, check_text_bytes, derive_title
 from articles.text import normalize_text
 
 SUFFIXES = (".ndjson", ".jsonl")
@@ -36,6 +37,9 @@ FIELDS = (
 )
 MAX_ID_LENGTH = 200
 MAX_TAGS = 50
+SNIFF_BYTES = 64 * 1024  # read to tell a binary or UTF-16 file before its lines
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # \t \n \v \f \r aside
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")  # from a \ud83d escape without its pair
 
 
 def _limit(model, field: str) -> int:
@@ -59,9 +63,12 @@ def parse_line(line: str) -> IncomingArticle:
     try:
         data = json.loads(line)
     except json.JSONDecodeError as error:
-        raise ParseError(f"not valid JSON ({error.msg} at column {error.colno})") from None
+        message = error.msg.removesuffix(" at")  # "Unterminated string starting at"
+        raise ParseError(f"not valid JSON ({message} at column {error.colno})") from None
     except RecursionError:
         raise ParseError("not valid JSON (nested too deeply)") from None
+    except ValueError:  # Python's limit on the digits of an integer
+        raise ParseError("not valid JSON (a number with too many digits)") from None
     if not isinstance(data, dict):
         raise ParseError("not a JSON object")
     unknown = sorted(set(data) - set(FIELDS))
@@ -107,7 +114,7 @@ class _Fields:
             return ""
         if not isinstance(value, str):
             raise ParseError(f"{name} must be a string")
-        text = " ".join(normalize_text(value).split())
+        text = " ".join(normalize_text(_plain_text(name, value)).split())
         if name in LIMITS and len(text) > LIMITS[name]:
             raise ParseError(f"{name} is longer than {LIMITS[name]} characters")
         return text
@@ -118,11 +125,19 @@ class _Fields:
             return []
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise ParseError(f"{name} must be a list of strings")
-        texts = [" ".join(normalize_text(item).split()) for item in value]
+        texts = [" ".join(normalize_text(_plain_text(name, item)).split()) for item in value]
         for number, text in enumerate(texts, start=1):
             if not text:
                 raise ParseError(f"{name}: item {number} is empty")
         return texts
+
+
+def _plain_text(name: str, value: str) -> str:
+    if _CONTROL_CHARACTERS.search(value):
+        raise ParseError(f"{name} holds control characters")
+    if _LONE_SURROGATE.search(value):
+        raise ParseError(f"{name} holds half a character (a \\u escape without its pair)")
+    return value
 
 
 def _text(fields: _Fields, language: str, required: bool) -> ParsedText | None:
@@ -159,7 +174,7 @@ def _identifier(value) -> str:
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ParseError("id must be a string or a number")
-    identifier = str(value).strip()
+    identifier = _plain_text("id", str(value)).strip()
     if len(identifier) > MAX_ID_LENGTH:
         raise ParseError(f"id is longer than {MAX_ID_LENGTH} characters")
     return identifier
@@ -214,10 +229,14 @@ def import_ndjson(
     publish: bool = False,
     gazetteer: Gazetteer | None = None,
 ) -> Iterator[ImportOutcome]:
-    """Import each line of an NDJSON file in its own transaction: one outcome a line."""
+    """Import each line of an NDJSON file in its own transaction: one outcome a line, or one
+    for the whole file when it is empty, binary or not UTF-8 from its start."""
     try:
-        lines = read_lines(path, max_bytes)
-        for number, line in lines:
+        with path.open("rb") as file:
+            check_text_bytes(file.read(SNIFF_BYTES))
+        has_lines = False
+        for number, line in read_lines(path, max_bytes):
+            has_lines = True
             label = f"{path}:{number}"
             try:
                 if isinstance(line, ParseError):
@@ -227,6 +246,10 @@ def import_ndjson(
                 yield ImportOutcome(path, "refused", reason=str(error), label=label)
                 continue
             yield save_incoming(item, publish=publish, gazetteer=gazetteer, label=label)
+        if not has_lines:
+            yield ImportOutcome(path, "refused", reason="empty file")
+    except ParseError as error:
+        yield ImportOutcome(path, "refused", reason=str(error))
     except FileNotFoundError:
         yield ImportOutcome(path, "refused", reason="no such file")
     except OSError as error:

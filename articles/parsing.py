@@ -54,10 +54,7 @@ def decode_raw(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         raise ParseError(f"larger than the {_describe_size(max_bytes)} limit")
     if not data.strip():
         raise ParseError("empty file")
-    if data.startswith(_UTF16_AND_UTF32_BOMS):
-        raise ParseError("not UTF-8 text")
-    if _looks_binary(data):
-        raise ParseError("binary file, not text")
+    check_text_bytes(data)
     try:
         text = normalize_text(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -65,6 +62,15 @@ def decode_raw(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     if not text.strip():
         raise ParseError("empty file")
     return text
+
+
+def check_text_bytes(data: bytes) -> None:
+    """Raise ParseError for bytes (a whole file, or its first part) that are plainly not
+    UTF-8 text: UTF-16 or UTF-32 by their byte-order mark, or binary."""
+    if data.startswith(_UTF16_AND_UTF32_BOMS):
+        raise ParseError("not UTF-8 text")
+    if data and _looks_binary(data):
+        raise ParseError("binary file, not text")
 
 
 def _describe_size(size: int) -> str:
@@ -93,6 +99,8 @@ def parse_article(text: str, language: str = "vi") -> ParsedText:
     blocks, author, source = _take_byline(blocks)
     if not blocks:
         raise ParseError("no article text found")
+    if _is_only_a_byline(blocks):
+        raise ParseError("no article text found, only a byline")
     lead, *paragraphs = blocks
     return ParsedText(
         title=derive_title(lead, language),
@@ -291,6 +299,13 @@ def _take_byline(blocks: list[str]) -> tuple[list[str], str, str]:
         blocks = blocks[:-1]
         author, source = author or byline[0], source or byline[1]
     return blocks, author, source
+
+
+def _is_only_a_byline(blocks: list[str]) -> bool:
+    """One line that can only be a byline: `Minh Ngọc (Theo Reuters)`, `Theo AFP`, `By Jane
+    Doe`. A bare name (`Thu Hà`) might be a text of its own, and is kept as the lead."""
+    byline = _split_byline(blocks[0]) if len(blocks) == 1 else None
+    return byline is not None and byline != (blocks[0], "")
 
 
 def _split_byline(line: str) -> Byline | None:

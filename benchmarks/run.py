@@ -2,8 +2,8 @@
 
     python -m benchmarks.run [--articles 100000]
 
-Uses a database of its own per corpus size (newsreader_bench_100000, …), filled once with synthetic articles and kept
-for later runs.
+Uses a database of its own per corpus size (newsreader_bench_100000, …), filled once with
+synthetic articles and kept for later runs.
 """
 
 import argparse

@@ -7,6 +7,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
 def bench_database_name(articles: int) -> str:
     return f"newsreader_bench_{articles}"
 
