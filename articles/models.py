@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from articles.fields import NFCCharField, NFCTextField
 from articles.querysets import ArticleQuerySet, EntityQuerySet
-from articles.search import FOLD_FUNCTION, HEAD_VECTOR_SQL, SEARCH_VECTOR_SQL
+from articles.search import FOLD_FUNCTION, HEAD_VECTOR_SQL, PHRASE_VECTOR_SQL, SEARCH_VECTOR_SQL
 from articles.text import count_words
 
 WORDS_PER_MINUTE = 200
@@ -168,6 +168,9 @@ class Article(models.Model):
     head_vector = models.GeneratedField(
         expression=RawSQL(HEAD_VECTOR_SQL, ()), output_field=SearchVectorField(), db_persist=True
     )
+    phrase_vector = models.GeneratedField(
+        expression=RawSQL(PHRASE_VECTOR_SQL, ()), output_field=SearchVectorField(), db_persist=True
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -217,7 +220,7 @@ class Article(models.Model):
         bases=[RevisionSnapshot],
         excluded_fields=[
             *("entity_ids", "category_ids", "body_vi", "body_en", "entity_names"),
-            *("search_vector", "head_vector", "translation", "block_count"),
+            *("search_vector", "head_vector", "phrase_vector", "translation", "block_count"),
             *("translated_block_count", "content_fingerprint"),
         ],
     )
@@ -235,6 +238,7 @@ class Article(models.Model):
             GinIndex(fields=["category_ids"], name="article_category_ids_idx"),
             GinIndex(fields=["search_vector"], name="article_search_idx"),
             GinIndex(fields=["head_vector"], name="article_head_search_idx"),
+            GinIndex(fields=["phrase_vector"], name="article_phrase_search_idx"),
             GinIndex(
                 OpClass(Func(F("title_vi"), function=FOLD_FUNCTION), name="gin_trgm_ops"),
                 name="article_title_vi_trgm_idx",

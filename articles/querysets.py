@@ -6,7 +6,10 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 FACET_ARRAYS = ("category_ids", "tag_ids", "entity_ids")
-SEARCH_COLUMNS = ("body_vi", "body_en", "entity_names", "search_vector", "head_vector")
+SEARCH_COLUMNS = (
+    *("body_vi", "body_en", "entity_names"),
+    *("search_vector", "head_vector", "phrase_vector"),
+)
 SEARCH_CANDIDATES = 250  # per kind of match: in the title or lead, and anywhere
 EXACT_MATCH_BONUS = 0.5  # an exact-diacritic match in the title or lead ranks first
 FACET_WINDOW = 10_000  # facets count over at most the latest 10,000 articles of a list
@@ -122,15 +125,20 @@ class ArticleQuerySet(models.QuerySet):
         Only a bounded set of candidates is ranked: the most recent articles that match in
         their title or lead, and the most recent that match anywhere. They are ranked on
         the small title-and-lead vector (title above lead; a body-only match ranks below
-        both), so no article's whole text is read to rank it.
+        both), so no article's whole text is read to rank it. A quoted phrase is looked up
+        by its pairs of neighbouring words first, so that word positions are checked only
+        in the few articles holding all of them.
         """
-        from articles.search import exact_tsquery, reader_tsquery
-        from articles.searchtext import exclusions
+        from articles.search import exact_tsquery, holds_word_pairs, reader_tsquery
+        from articles.searchtext import exclusions, required_phrases
 
         tsquery = reader_tsquery(query)
         by_date = ("-published_at", "-id")
-        in_head = self.filter(head_vector=tsquery).order_by(*by_date).values("pk")
-        anywhere = self.filter(search_vector=tsquery).order_by(*by_date).values("pk")
+        holding_phrases = self
+        for phrase in required_phrases(query.text):
+            holding_phrases = holding_phrases.filter(holds_word_pairs(phrase))
+        in_head = holding_phrases.filter(head_vector=tsquery).order_by(*by_date).values("pk")
+        anywhere = holding_phrases.filter(search_vector=tsquery).order_by(*by_date).values("pk")
         candidates = in_head[:SEARCH_CANDIDATES].union(anywhere[:SEARCH_CANDIDATES])
         found = self.filter(pk__in=candidates)
         if exclusions(query.text):

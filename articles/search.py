@@ -1,11 +1,14 @@
 """Full-text search in PostgreSQL, in Vietnamese and English, with or without diacritics.
 
-Each article stores two generated tsvector columns with GIN indexes:
+Each article stores three generated tsvector columns with GIN indexes:
 - search_vector: title (A), lead (B), body and captions (C) and the names of the entities it
   mentions (D), each folded (no diacritics, đ→d) under the "simple" config, and the English
   text again under the "english" config, so English words are stemmed;
 - head_vector: title and lead only, plus their Vietnamese words unfolded, so that an exact
-  diacritic match can rank above a folded one.
+  diacritic match can rank above a folded one;
+- phrase_vector: every pair of neighbouring folded words ("ten lua"), so that a quoted
+  phrase finds its few articles through the index; checking word positions in
+  search_vector then reads only those, not every article holding the words somewhere.
 
 The fold is our own SQL function, newsreader_fold() (articles.searchtext.sql_fold), which
 takes the same steps as the Python fold of the reader's query, since `unaccent` is not
@@ -16,8 +19,9 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery as PostgresSearchQuery
+from django.contrib.postgres.search import SearchQueryField
 from django.db import connection
-from django.db.models import F, Func, Q
+from django.db.models import BooleanField, F, Func, Q, Value
 from django.utils.translation import gettext
 
 from articles.searchtext import (
@@ -36,6 +40,36 @@ CREATE_FOLD_FUNCTION = (
     f"LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT {sql_fold('$1')} $$"
 )
 DROP_FOLD_FUNCTION = f"DROP FUNCTION IF EXISTS {FOLD_FUNCTION}(text)"
+
+PAIRS_FUNCTION = "newsreader_word_pairs"
+PHRASE_PAIRS_FUNCTION = "newsreader_phrase_pairs"
+
+# The neighbouring lexemes of a tsvector, each pair one lexeme: 'ten':1 'lua':2 → 'ten lua'.
+CREATE_PAIRS_FUNCTIONS = f"""
+CREATE OR REPLACE FUNCTION {PAIRS_FUNCTION}(tsvector) RETURNS tsvector
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT coalesce(array_to_tsvector(array_agg(pair)), ''::tsvector) FROM (
+        SELECT lexeme || ' ' || lead(lexeme) OVER next AS pair,
+               lead(position) OVER next - position AS gap
+        FROM (SELECT lexeme, unnest(positions) AS position FROM unnest($1)) AS words
+        WINDOW next AS (ORDER BY position)
+    ) AS pairs
+    WHERE gap = 1
+$$;
+CREATE OR REPLACE FUNCTION {PHRASE_PAIRS_FUNCTION}(text) RETURNS tsquery
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT string_agg(
+        '''' || replace(replace(pair, '\\', '\\\\'), '''', '''''') || '''', ' & '
+    )::tsquery
+    FROM unnest(tsvector_to_array(
+        {PAIRS_FUNCTION}(to_tsvector('simple'::regconfig, {FOLD_FUNCTION}($1)))
+    )) AS pair
+$$;
+"""
+DROP_PAIRS_FUNCTIONS = (
+    f"DROP FUNCTION IF EXISTS {PHRASE_PAIRS_FUNCTION}(text); "
+    f"DROP FUNCTION IF EXISTS {PAIRS_FUNCTION}(tsvector);"
+)
 
 
 def _joined(columns: tuple[str, ...]) -> str:
@@ -78,6 +112,14 @@ HEAD_VECTOR_SQL = " || ".join(
     ]
 )
 
+PHRASE_VECTOR_SQL = (
+    f"{PAIRS_FUNCTION}(to_tsvector('simple'::regconfig, {FOLD_FUNCTION}("
+    + _joined(("title_vi", "title_en", "lead_vi", "lead_en", "body_vi", "body_en"))
+    + " || ' ' || "
+    + _joined(("caption_vi", "caption_en", "entity_names"))
+    + ")))"
+)
+
 SYNC_SEARCH_TEXT_SQL = """
 UPDATE articles_article AS article SET
     body_vi = COALESCE((
@@ -110,6 +152,19 @@ def sync_search_text(article_ids=None) -> None:
             cursor.execute(
                 f"{SYNC_SEARCH_TEXT_SQL} WHERE article.id = ANY(%s)", [list(article_ids)]
             )
+
+
+class _Matches(Func):
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+def holds_word_pairs(phrase: str) -> _Matches:
+    """A condition true of the articles holding every pair of neighbouring words of the
+    phrase, in any order: through the phrase_vector index, the few that may hold it."""
+    pairs = Func(Value(phrase), function=PHRASE_PAIRS_FUNCTION, output_field=SearchQueryField())
+    return _Matches(F("phrase_vector"), pairs)
 
 
 def reader_tsquery(query: SearchQuery) -> PostgresSearchQuery:

@@ -26,6 +26,7 @@ _OR_OPERATOR = "OR"
 _PHRASE_QUOTE = '"'
 _EXCLUSION_PREFIX = "-"
 _WORD = re.compile(r"[^\W_]+")
+_QUOTED_PHRASE = re.compile(r'(?:^|(?<=\s))(-?)"([^"]*)"')
 _WORD_OR_GAP = re.compile(r"[^\W_]+|[\W_]+")
 _WORDS_BEFORE_FIRST_MATCH = 5
 _ELLIPSIS = "…"
@@ -151,6 +152,19 @@ def query_terms(query: SearchQuery) -> list[str]:
 def exclusions(text: str) -> str:
     """Only the exclusions of a query (`-word`, `-"a phrase"`), as typed: `a -b OR c` → `-b`."""
     return " ".join(token for token, is_excluded in _tokens(text) if is_excluded)
+
+
+def required_phrases(text: str) -> list[str]:
+    """The quoted phrases of two words or more that every match must hold: not an excluded
+    one, and none when the query has an OR (a phrase may then be one alternative)."""
+    outside_phrases = _QUOTED_PHRASE.sub(" ", text).split()
+    if _OR_OPERATOR in outside_phrases:
+        return []
+    return [
+        phrase
+        for minus, phrase in _QUOTED_PHRASE.findall(text)
+        if not minus and len(_WORD.findall(phrase)) >= 2
+    ]
 
 
 def _positive_words(folded: str) -> Iterator[str]:

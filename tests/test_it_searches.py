@@ -172,6 +172,28 @@ def test_a_quoted_phrase_finds_only_the_words_side_by_side(client):
 
 
 @pytest.mark.django_db
+def test_a_quoted_vietnamese_phrase_is_found_in_the_body_with_or_without_diacritics(client):
+    indexed(title_vi="Liền nhau", paragraphs=[("Họ thử tên lửa đạn đạo mới.", "")])
+    indexed(title_vi="Cách xa", paragraphs=[("Tên của đạn đạo và lửa trại.", "")])
+    indexed(title_vi="Đảo ngược", paragraphs=[("Lửa tên và đạn đạo.", "")])
+
+    for query in ('"tên lửa đạn đạo"', '"ten lua dan dao"', '"TÊN LỬA" đạn'):
+        assert listed(search(client, query)) == ["Liền nhau"], query
+
+
+@pytest.mark.django_db
+def test_quoted_phrases_with_or_or_a_minus_sign_keep_their_meaning(client):
+    indexed(title_vi="Tên lửa", lead_vi="Một vụ thử tên lửa.", published_at=ago(1))
+    indexed(title_vi="Tàu ngầm", lead_vi="Một chiếc tàu ngầm.", published_at=ago(2))
+    indexed(title_vi="Cả hai", lead_vi="Tên lửa phóng từ tàu ngầm.", published_at=ago(3))
+
+    either = listed(search(client, '"tên lửa" OR "tàu ngầm"'))
+    assert sorted(either) == ["Cả hai", "Tàu ngầm", "Tên lửa"]
+    assert listed(search(client, 'một -"tên lửa"')) == ["Tàu ngầm"]
+    assert listed(search(client, '"một vụ" "tên lửa"')) == ["Tên lửa"]
+
+
+@pytest.mark.django_db
 def test_or_finds_articles_with_either_word(client):
     indexed(title_vi="Tàu ngầm", published_at=ago(1))
     indexed(title_vi="Máy bay", published_at=ago(2))

@@ -11,6 +11,7 @@ from articles.searchtext import (
     highlight_snippet,
     parse_query,
     query_terms,
+    required_phrases,
 )
 from articles.text import search_fold
 
@@ -322,3 +323,19 @@ def test_without_a_match_the_excerpt_is_the_start_of_the_text():
 
 def test_a_short_text_is_shown_whole_without_ellipses():
     assert highlight_snippet("Hà Nội", parse_query("")) == "Hà Nội"
+
+
+@pytest.mark.parametrize(
+    ("query", "phrases"),
+    [
+        ('"tên lửa"', ["tên lửa"]),
+        ('a "b c" d "e f g"', ["b c", "e f g"]),
+        ('x -"b c"', []),  # left out, not required
+        ('"b c" OR d', []),  # one alternative, not required
+        ('"a OR b" c', ["a OR b"]),  # an OR inside quotes is a word
+        ('"một"', []),  # one word: no pairs
+        ('"unclosed phrase', []),
+    ],
+)
+def test_required_phrases_are_the_quoted_ones_every_match_must_hold(query, phrases):
+    assert required_phrases(query) == phrases
