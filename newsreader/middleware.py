@@ -1,14 +1,20 @@
-"""Middleware that keeps hostile input and database outages from becoming server errors."""
+"""Middleware that keeps hostile input and database outages from becoming server errors,
+and that lets readers read from the read replicas."""
 
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.loader import render_to_string
 
 from newsreader import pagecache
+from newsreader.routers import database_use_for_request, replica_aliases
 
 REPLACE_NUL = str.maketrans({"\x00": "\ufffd"})
 RETRY_AFTER_SECONDS = 30
 ADMIN_PREFIX = "/admin/"
+PIN_COOKIE = "pin_primary"
+REPLICA_SAFE_METHODS = ("GET", "HEAD")
 
 
 class CleanQueryStringMiddleware:
@@ -73,4 +79,37 @@ class ContentChangedMiddleware:
             and response.status_code < 400
         ):
             pagecache.content_changed()
+        return response
+
+
+class ReplicaReadsMiddleware:
+    """A reader's GET or HEAD reads from the read replicas (newsreader.routers), unless
+    its client wrote moments ago: a request that writes pins its client to the primary
+    for REPLICA_PIN_SECONDS, with a cookie, so that nobody misses their own change while
+    the replicas catch up. For as long after any change to the content, every reader reads
+    the primary, so that no page cached under the new content is rendered from a replica
+    that has not caught up. Without replicas, it stands aside."""
+
+    def __init__(self, get_response):
+        if not replica_aliases():
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        replicas_allowed = (
+            request.method in REPLICA_SAFE_METHODS
+            and PIN_COOKIE not in request.COOKIES
+            and not pagecache.changed_within(settings.REPLICA_PIN_SECONDS)
+        )
+        with database_use_for_request(replicas_allowed) as use:
+            response = self.get_response(request)
+        if use.wrote:
+            response.set_cookie(
+                PIN_COOKIE,
+                "1",
+                max_age=settings.REPLICA_PIN_SECONDS,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
         return response

@@ -7,6 +7,7 @@ get while the database is unreachable.
 """
 
 import hashlib
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
 VERSION_KEY = "pagecache:version"
+CHANGED_AT_KEY = "pagecache:changed_at"
 STALE_SECONDS = 24 * 60 * 60
 FRAGMENT_SECONDS = 24 * 60 * 60
 
@@ -24,6 +26,12 @@ def content_changed() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 2, None)
+    cache.set(CHANGED_AT_KEY, time.time(), None)
+
+
+def changed_within(seconds: float) -> bool:
+    """Whether the content changed in the last `seconds` (a read replica may lag behind)."""
+    return time.time() - cache.get(CHANGED_AT_KEY, 0.0) < seconds
 
 
 def _version() -> int:

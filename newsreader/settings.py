@@ -4,16 +4,20 @@ DATABASE_URL  PostgreSQL URL; when unset an embedded PostgreSQL is started under
 SECRET_KEY    required unless DEBUG is on.
 DEBUG         1/0 (default 0).
 ALLOWED_HOSTS comma-separated (default: localhost names when DEBUG is on).
+DATABASE_REPLICA_URLS
+              PostgreSQL URLs of read replicas, comma- or space-separated (default: none);
+              readers' GET and HEAD requests read from them (newsreader.routers).
+REPLICA_PIN_SECONDS
+              how long a client that wrote reads from the primary alone (default 10).
 """
 
 import os
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from newsreader.env import env_bool, env_int, env_list
+from newsreader.env import env_bool, env_int, env_list, env_words, postgres_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -52,6 +56,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsreader.middleware.CleanQueryStringMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    "newsreader.middleware.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -116,15 +121,20 @@ def _database_url() -> str:
     return embedded_database_url(VAR_DIR / "postgres")
 
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        _database_url(),
-        conn_max_age=env_int("CONN_MAX_AGE", 0 if DEBUG else 60),
-        conn_health_checks=True,
-    )
+_connections = {
+    "conn_max_age": env_int("CONN_MAX_AGE", 0 if DEBUG else 60),
+    "conn_health_checks": True,
 }
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://…).")
+DATABASES = {"default": postgres_database("DATABASE_URL", _database_url(), **_connections)}
+# Read replicas (newsreader.routers): replica_1, replica_2, … Tests read the primary's
+# test database through them.
+for _number, _url in enumerate(env_words("DATABASE_REPLICA_URLS"), start=1):
+    DATABASES[f"replica_{_number}"] = {
+        **postgres_database("DATABASE_REPLICA_URLS", _url, **_connections),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["newsreader.routers.PrimaryReplicaRouter"] if len(DATABASES) > 1 else []
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
