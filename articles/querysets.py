@@ -119,7 +119,7 @@ class ArticleQuerySet(models.QuerySet):
                 counts[facet].append((value, n))
         return counts
 
-    def search(self, query, order_by_rank: bool = True):
+    def search(self, query, order_by_rank: bool = True, candidates: int | None = SEARCH_CANDIDATES):
         """These articles matching the reader's query, best first.
 
         Only a bounded set of candidates is ranked: the most recent articles that match in
@@ -139,8 +139,10 @@ class ArticleQuerySet(models.QuerySet):
             holding_phrases = holding_phrases.filter(holds_word_pairs(phrase))
         in_head = holding_phrases.filter(head_vector=tsquery).order_by(*by_date).values("pk")
         anywhere = holding_phrases.filter(search_vector=tsquery).order_by(*by_date).values("pk")
-        candidates = in_head[:SEARCH_CANDIDATES].union(anywhere[:SEARCH_CANDIDATES])
-        found = self.filter(pk__in=candidates)
+        if candidates is None:  # every match: what the bounded set is measured against
+            found = holding_phrases.filter(search_vector=tsquery)
+        else:
+            found = self.filter(pk__in=in_head[:candidates].union(anywhere[:candidates]))
         if exclusions(query.text):
             found = found.filter(search_vector=tsquery)  # an excluded word only in the body
         rank = SearchRank(F("head_vector"), tsquery)

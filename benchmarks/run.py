@@ -62,6 +62,7 @@ def main() -> None:
     )
     print(table("Filtered lists", lists.run()))
     print(table("Search: ranked first page of 20 results", search.run()))
+    print(search.relevance())
     print(table("Entity linking, no database", entity_linking.rows()))
     print(table("Ingestion: NDJSON with entity linking", ingest.run(options.ingest_items)))
     if not options.skip_load:
