@@ -71,6 +71,9 @@ def article_list(
         "facets": summary.facets,
         "facet_window": FACET_WINDOW if page.paginator.count > FACET_WINDOW else None,
         "page_query": _without(params, "page").urlencode(),
+        # what the page's cards show, for caching them: the articles' versions and the
+        # search the snippets are for
+        "page_version": _page_version(page, search),
         "search_capped": bool(search) and summary.scanned >= SEARCH_CANDIDATES,
         "lookup_filters": LOOKUP_FILTERS,
         # the filter form shows no lookup filters (they are facets) and no search box
@@ -95,6 +98,11 @@ def summarise(articles: QuerySet, params: QueryDict) -> ListSummary:
     scanned = counts["rows"][0][1]
     count = scanned if scanned < FACET_WINDOW else articles.count()
     return ListSummary(facets(counts, params), scanned, count)
+
+
+def _page_version(page: Page, search: SearchQuery | None) -> str:
+    versions = [f"{article.pk}.{article.updated_at.timestamp()}" for article in page]
+    return " ".join([search.text if search else "", *versions])
 
 
 class CountedPaginator(Paginator):

@@ -34,7 +34,8 @@ def changed_within(seconds: float) -> bool:
     return time.time() - cache.get(CHANGED_AT_KEY, 0.0) < seconds
 
 
-def _version() -> int:
+def version() -> int:
+    """The content version: it changes whenever anything readers see has changed."""
     return cache.get_or_set(VERSION_KEY, 1, None)
 
 
@@ -42,7 +43,7 @@ def remember(parts: tuple, compute, seconds: int | None = None):
     """compute()'s value, kept until the content changes (or for `seconds`): for parts of
     pages that are dear to make and the same for every reader who asks alike."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    key = f"remember:{_version()}:{digest}"
+    key = f"remember:{version()}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -73,7 +74,7 @@ def cache_anonymous_page(view):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
         key = _page_key(request)
-        versioned_key = f"pagecache:{_version()}:{key}"
+        versioned_key = f"pagecache:{version()}:{key}"
         stored = cache.get(versioned_key)
         if stored is not None:
             return _response(stored)

@@ -166,6 +166,20 @@ def test_article_page_query_count_does_not_grow_with_paragraphs(
 
 
 @pytest.mark.django_db
+def test_a_retitled_article_shows_its_new_title_on_the_list_at_once(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # the list's cards are kept by article version alone
+    article = ArticleFactory(title_vi="Tiêu đề cũ")
+    assert "Tiêu đề cũ" in client.get("/").content.decode()
+
+    article.title_vi = "Tiêu đề mới"
+    article.save()
+
+    home = client.get("/").content.decode()
+    assert "Tiêu đề mới" in home
+    assert "Tiêu đề cũ" not in home
+
+
+@pytest.mark.django_db
 def test_an_edited_article_reads_anew_although_its_page_was_rendered_before(client, settings):
     settings.PAGE_CACHE_SECONDS = 0
     article = ArticleFactory(paragraphs=[("Bản cũ.", "The old text.")])
