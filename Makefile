@@ -46,8 +46,9 @@ clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 
 BENCH_ARTICLES ?= 100000
+BENCH_FLAGS ?=
 bench: install
-	$(BIN)/python -m benchmarks.run --articles $(BENCH_ARTICLES)
+	$(BIN)/python -m benchmarks.run --articles $(BENCH_ARTICLES) $(BENCH_FLAGS)
 
 # Compile the interface translations (locale/*/django.po -> .mo) in Python: no gettext needed.
 messages: install

@@ -1,6 +1,6 @@
 """`make bench`: every benchmark in one run, printed as Markdown tables for the README.
 
-    python -m benchmarks.run [--articles 100000]
+    python -m benchmarks.run [--articles 100000] [--skip-ingest] [--skip-load]
 
 Uses a database of its own per corpus size (newsreader_bench_100000, …), filled once with
 synthetic articles and kept for later runs.
@@ -47,6 +47,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--load-seconds", type=int, default=30, help="wrk run per page")
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--ingest-items", type=int, default=10_000, help="NDJSON lines")
     options = parser.parse_args()
 
@@ -64,7 +65,8 @@ def main() -> None:
     print(table("Search: ranked first page of 20 results", search.run()))
     print(search.relevance())
     print(table("Entity linking, no database", entity_linking.rows()))
-    print(table("Ingestion: NDJSON with entity linking", ingest.run(options.ingest_items)))
+    if not options.skip_ingest:
+        print(table("Ingestion: NDJSON with entity linking", ingest.run(options.ingest_items)))
     if not options.skip_load:
         print(load_table(load.run(options.load_seconds)))
     print(f"_Total {time.perf_counter() - started:.0f} s._")

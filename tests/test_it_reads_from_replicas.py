@@ -118,7 +118,8 @@ def databases():
         )
         server.execute(f'CREATE DATABASE "{replica}" TEMPLATE "{primary}"')
         server.execute(
-            "UPDATE articles_article SET title_vi = %s, title_en = %s",
+            # as an editor's save does: a new version, so pages render it anew
+            "UPDATE articles_article SET title_vi = %s, title_en = %s, updated_at = now()",
             [ON_THE_PRIMARY, ON_THE_PRIMARY],
             database=primary,
         )
