@@ -63,6 +63,8 @@ def article_list(
         )
     )
     page, page_problem = paginate(filtered, params.get("page"), summary.count)
+    if search:
+        page.object_list = _ranked_once(request, articles, page)
     return {
         "filter": filterset,
         "page": page,
@@ -98,6 +100,24 @@ def summarise(articles: QuerySet, params: QueryDict) -> ListSummary:
     scanned = counts["rows"][0][1]
     count = scanned if scanned < FACET_WINDOW else articles.count()
     return ListSummary(facets(counts, params), scanned, count)
+
+
+def _ranked_once(request: HttpRequest, articles: QuerySet, page: Page) -> list:
+    """A page of search results: ranked once, then read by id until the content changes
+    (at most a minute)."""
+    ranked = []
+
+    def rank() -> list[int]:
+        ranked.extend(page.object_list)
+        return [article.pk for article in ranked]
+
+    ids = remember(
+        ("search page", request.path, request.GET.urlencode()), rank, seconds=SUMMARY_SECONDS
+    )
+    if ranked:
+        return ranked
+    found = articles.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def _page_version(page: Page, search: SearchQuery | None) -> str:

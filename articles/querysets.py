@@ -10,6 +10,10 @@ SEARCH_COLUMNS = (
     *("body_vi", "body_en", "entity_names"),
     *("search_vector", "head_vector", "phrase_vector"),
 )
+CARD_FIELDS = (
+    *("slug", "title_vi", "title_en", "lead_vi", "lead_en"),
+    *("status", "published_at", "updated_at", "source", "source__name"),
+)
 SEARCH_CANDIDATES = 250  # per kind of match: in the title or lead, and anywhere
 EXACT_MATCH_BONUS = 0.5  # an exact-diacritic match in the title or lead ranks first
 FACET_WINDOW = 10_000  # facets count over at most the latest 10,000 articles of a list
@@ -41,6 +45,10 @@ class ArticleQuerySet(models.QuerySet):
     def versions(self):
         """Just enough of each article to tell one version of it from the next."""
         return self.only("pk", "slug", "updated_at", "status", "published_at")
+
+    def for_cards(self):
+        """The published articles, newest first, with only what a list's cards show."""
+        return self.for_listing().only(*CARD_FIELDS)
 
     def for_reading(self):
         """One article's own row and source; reading.py fetches the rest when it renders."""

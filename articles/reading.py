@@ -1,42 +1,36 @@
-"""The article page's own parts, rendered once per version of the article.
+"""The article page, rendered once per version of the article.
 
-The page around them (navigation, language links) is rendered for each request; the
-article's header, paragraphs and metadata are kept until the article or anything else
-readers see changes, so reading an article costs one small query.
+Reading an article costs one small query, for the version of it the reader may see (a
+draft only for staff); the page for that version, in that language and reading mode, is
+kept until the article or anything else readers see changes.
 """
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils.text import Truncator
 from django.utils.translation import get_language
 
 from articles.linking import highlight_article
 from articles.models import Article, Mention
-from articles.templatetags.page_meta import local
 from newsreader.pagecache import remember
 
-SUMMARY_WORDS = 30
 
-
-def article_fragments(request: HttpRequest, version: Article, context: dict) -> dict[str, str]:
-    """The article's title, summary, head metadata and body for this reading mode, given
-    the version of it to show (from Article.objects.versions())."""
+def article_page(request: HttpRequest, version: Article, context: dict) -> str:
+    """The page's HTML for the version of the article given (from
+    Article.objects.versions()), in the reading mode of the context."""
     key = (
-        "article",
+        "article page",
         version.pk,
         version.updated_at.isoformat(),
         version.is_published,
         get_language(),
         context["mode"],
-        context["highlight"],
-        request.get_host(),
-        request.is_secure(),
+        request.build_absolute_uri(),  # the language links and canonical URL name it
     )
     return remember(key, lambda: _render(request, version.pk, context))
 
 
-def _render(request: HttpRequest, pk: int, context: dict) -> dict[str, str]:
+def _render(request: HttpRequest, pk: int, context: dict) -> str:
     article = Article.objects.for_reading().get(pk=pk)
     prefetch_related_objects(
         [article],
@@ -48,10 +42,5 @@ def _render(request: HttpRequest, pk: int, context: dict) -> dict[str, str]:
         ),
     )
     blocks = highlight_article(article) if context["highlight"] else article.aligned_blocks()
-    context = {**context, "article": article, "blocks": blocks}
-    return {
-        "title": local(article, "title"),
-        "head": render_to_string("articles/_article_head.html", context, request),
-        "body": render_to_string("articles/_article_body.html", context, request),
-        "summary": Truncator(local(article, "lead")).words(SUMMARY_WORDS),
-    }
+    page = {**context, "article": article, "blocks": blocks}
+    return render_to_string("articles/detail.html", page, request)

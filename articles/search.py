@@ -17,11 +17,14 @@ available here.
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.postgres.search import SearchQuery as PostgresSearchQuery
 from django.contrib.postgres.search import SearchQueryField
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, Value
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from articles.searchtext import (
@@ -32,6 +35,7 @@ from articles.searchtext import (
     query_terms,
     sql_fold,
 )
+from newsreader.pagecache import remember
 
 FOLD_FUNCTION = "newsreader_fold"
 
@@ -201,7 +205,21 @@ def _without_lone_minus(text: str) -> str:
 
 
 def attach_snippets(articles, query: SearchQuery) -> None:
-    """Give each article of a results page a highlighted excerpt (one query for the page)."""
+    """Give each article of a results page a highlighted excerpt, made when a page first
+    shows one (cards kept from an earlier rendering need none): one query for the page."""
+    made: dict[int, tuple[SafeString, str]] = {}
+
+    def snippet(article) -> tuple[SafeString, str]:
+        if not made:
+            made.update(_snippets(articles, query))
+        return made[article.pk]
+
+    for article in articles:
+        article.snippet = SimpleLazyObject(partial(lambda a: snippet(a)[0], article))
+        article.snippet_language = SimpleLazyObject(partial(lambda a: snippet(a)[1], article))
+
+
+def _snippets(articles, query: SearchQuery) -> dict[int, tuple[SafeString, str]]:
     from articles.models import Article
 
     bodies = {
@@ -211,6 +229,7 @@ def attach_snippets(articles, query: SearchQuery) -> None:
         ).values_list("pk", "body_vi", "body_en")
     }
     terms = query_terms(query)
+    snippets = {}
     for article in articles:
         body_vi, body_en = bodies.get(article.pk, ("", ""))
         texts = [
@@ -223,8 +242,8 @@ def attach_snippets(articles, query: SearchQuery) -> None:
             ((text, language) for text, language in texts if text and _mentions_any(text, terms)),
             (article.lead_vi, "vi"),
         )
-        article.snippet = highlight_snippet(text, query)
-        article.snippet_language = language
+        snippets[article.pk] = (highlight_snippet(text, query), language)
+    return snippets
 
 
 def _mentions_any(text: str, terms: list[str]) -> bool:
@@ -262,7 +281,11 @@ def similar_names(folded_text: str, limit: int = 5) -> list[tuple[str, int, floa
 def did_you_mean(query: SearchQuery, found: int) -> list[Suggestion]:
     """A corrected query: a mistyped name (Blinkin → Blinken), or an unaccented one given
     its accents (nhat ban → Nhật Bản). The whole query first; when nothing was found,
-    each word of a short query."""
+    each word of a short query. Kept until the content changes."""
+    return remember(("did you mean", query.text, bool(found)), lambda: _did_you_mean(query, found))
+
+
+def _did_you_mean(query: SearchQuery, found: int) -> list[Suggestion]:
     if any(operator in query.text for operator in ('"', " OR ", " -")) or query.text[:1] == "-":
         return []
     whole = _correction(query.text)

@@ -5,10 +5,10 @@ from django.urls import reverse
 
 from articles.listing import article_list
 from articles.models import Article, Category, Entity, Tag
-from articles.reading import article_fragments
+from articles.reading import article_page
 from articles.search import attach_snippets, complete, did_you_mean
 from articles.searchtext import parse_query
-from newsreader.pagecache import cache_anonymous_page
+from newsreader.pagecache import cache_anonymous_page, remember
 
 READING_MODES = ("parallel", "interleaved", "vi", "en")
 DEFAULT_MODE = "parallel"
@@ -17,7 +17,7 @@ COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 @cache_anonymous_page
 def home(request: HttpRequest) -> HttpResponse:
-    context = article_list(request, Article.objects.for_listing())
+    context = article_list(request, Article.objects.for_cards())
     return render(request, "articles/home.html", context)
 
 
@@ -26,9 +26,8 @@ def search(request: HttpRequest) -> HttpResponse:
     query = parse_query(request.GET.get("q"))
     context = {"query": query}
     if query.is_searchable:
-        context |= article_list(request, Article.objects.for_listing(), search=query)
+        context |= article_list(request, Article.objects.for_cards(), search=query)
         page = context["page"]
-        page.object_list = list(page.object_list)
         attach_snippets(page.object_list, query)
         context["suggestions"] = did_you_mean(query, found=page.paginator.count)
     return render(request, "articles/search.html", context)
@@ -43,22 +42,22 @@ def search_suggestions(request: HttpRequest) -> JsonResponse:
 @cache_anonymous_page
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
-    context = article_list(request, Article.objects.for_listing().in_category(category))
+    context = article_list(request, Article.objects.for_cards().in_category(category))
     return render(request, "articles/category.html", {"category": category, **context})
 
 
 @cache_anonymous_page
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
-    context = article_list(request, Article.objects.for_listing().with_tags([tag.pk]))
+    context = article_list(request, Article.objects.for_cards().with_tags([tag.pk]))
     return render(request, "articles/tag.html", {"tag": tag, **context})
 
 
 @cache_anonymous_page
 def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     entity = get_object_or_404(Entity.objects.prefetch_related("aliases"), slug=slug)
-    context = article_list(request, Article.objects.for_listing().with_entities([entity.pk]))
-    related = Entity.objects.mentioned_with(entity)
+    context = article_list(request, Article.objects.for_cards().with_entities([entity.pk]))
+    related = remember(("mentioned with", entity.pk), lambda: Entity.objects.mentioned_with(entity))
     return render(
         request, "articles/entity.html", {"entity": entity, "related": related, **context}
     )
@@ -70,8 +69,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     mode, chosen_now = _reading_mode(request)
     highlight = request.GET.get("highlight") == "1"
     context = {"mode": mode, "modes": READING_MODES, "highlight": highlight}
-    fragments = article_fragments(request, version, context)
-    response = render(request, "articles/detail.html", {"fragments": fragments})
+    response = HttpResponse(article_page(request, version, context))
     if chosen_now:
         response.set_cookie(
             settings.READER_COOKIE, mode, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True

@@ -30,7 +30,8 @@ def load_table(rows: list[dict] | str) -> str:
     lines = [
         f"### Load: wrk, {CONNECTIONS} connections, gunicorn with {WORKERS} workers",
         "",
-        "| page | requests/s | ratio to /healthz | p50 ms | p99 ms | errors | queries "
+        "| page | requests/s | ratio to /healthz | p50 ms | p99 ms | errors "
+        "| queries (first / next reader) "
         "| gzip bytes |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
