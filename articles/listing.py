@@ -53,11 +53,12 @@ def article_list(
     if search and not problems:
         chosen_order = filterset.form.cleaned_data.get("sort") in ("newest", "oldest")
         filtered = filtered.search(search, order_by_rank=not chosen_order)
+    page_query = _without(params, "page").urlencode()  # the list, whichever page of it
     summary = (
         ListSummary([], 0, 0)
         if problems
         else remember(
-            ("list", request.path, _without(params, "page").urlencode(), get_language()),
+            ("list", request.path, page_query, get_language()),
             lambda: summarise(filtered, params),
             seconds=SUMMARY_SECONDS,
         )
@@ -72,7 +73,7 @@ def article_list(
         "chips": _chips(filterset, params) if not problems else [],
         "facets": summary.facets,
         "facet_window": FACET_WINDOW if page.paginator.count > FACET_WINDOW else None,
-        "page_query": _without(params, "page").urlencode(),
+        "page_query": page_query,
         # what the page's cards show, for caching them: the articles' versions and the
         # search the snippets are for
         "page_version": _page_version(page, search),
