@@ -135,20 +135,26 @@ class ArticleQuerySet(models.QuerySet):
         the small title-and-lead vector (title above lead; a body-only match ranks below
         both), so no article's whole text is read to rank it. A quoted phrase is looked up
         by its pairs of neighbouring words first, so that word positions are checked only
-        in the few articles holding all of them.
+        in the few articles holding all of them; a phrase of two words is one pair, so
+        holding it is matching it, and no positions are read at all.
         """
         from articles.search import exact_tsquery, holds_word_pairs, reader_tsquery
-        from articles.searchtext import exclusions, required_phrases
+        from articles.searchtext import exclusions, is_only_word_pairs, required_phrases
 
         tsquery = reader_tsquery(query)
         by_date = ("-published_at", "-id")
         holding_phrases = self
         for phrase in required_phrases(query.text):
             holding_phrases = holding_phrases.filter(holds_word_pairs(phrase))
+        matching = (
+            holding_phrases
+            if is_only_word_pairs(query.text)
+            else holding_phrases.filter(search_vector=tsquery)
+        )
         in_head = holding_phrases.filter(head_vector=tsquery).order_by(*by_date).values("pk")
-        anywhere = holding_phrases.filter(search_vector=tsquery).order_by(*by_date).values("pk")
+        anywhere = matching.order_by(*by_date).values("pk")
         if candidates is None:  # every match: what the bounded set is measured against
-            found = holding_phrases.filter(search_vector=tsquery)
+            found = matching
         else:
             found = self.filter(pk__in=in_head[:candidates].union(anywhere[:candidates]))
         if exclusions(query.text):

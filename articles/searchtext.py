@@ -167,6 +167,28 @@ def required_phrases(text: str) -> list[str]:
     ]
 
 
+def is_only_word_pairs(text: str) -> bool:
+    """Whether holding the neighbouring-word pairs of its phrases is matching the query: it
+    is nothing but quoted phrases of two plain words each, the shape of a quoted Vietnamese
+    word of two syllables ("tên lửa"), and exclusions (checked apart)."""
+    phrases = required_phrases(text)
+    outside_phrases = _QUOTED_PHRASE.sub(" ", text).split()
+    return (
+        bool(phrases)
+        and all(_is_two_plain_words(phrase) for phrase in phrases)
+        and not any(
+            _WORD.search(token)
+            for token in outside_phrases
+            if not token.startswith(_EXCLUSION_PREFIX)
+        )
+    )
+
+
+def _is_two_plain_words(phrase: str) -> bool:
+    words = phrase.split()
+    return len(words) == 2 and all(_WORD.fullmatch(word) for word in words)
+
+
 def _positive_words(folded: str) -> Iterator[str]:
     """Words outside exclusions."""
     for token, is_excluded in _tokens(folded):

@@ -9,6 +9,7 @@ from articles.searchtext import (
     MAX_QUERY_CHARS,
     fold_for_search,
     highlight_snippet,
+    is_only_word_pairs,
     parse_query,
     query_terms,
     required_phrases,
@@ -339,3 +340,21 @@ def test_a_short_text_is_shown_whole_without_ellipses():
 )
 def test_required_phrases_are_the_quoted_ones_every_match_must_hold(query, phrases):
     assert required_phrases(query) == phrases
+
+
+@pytest.mark.parametrize(
+    ("query", "only_pairs"),
+    [
+        ('"tên lửa"', True),
+        ('"tên lửa" "đạn đạo"', True),
+        ('"tên lửa" -Nga', True),  # the exclusion is checked apart
+        ('"tên lửa" -"Triều Tiên"', True),
+        ('"tên lửa" Nga', False),  # a word outside the phrase
+        ('"tên lửa đạn đạo"', False),  # three words: the pairs may not be in a row
+        ('"U.S. sanctions"', False),  # punctuation the text parser may split on
+        ('"tên lửa" OR Nga', False),
+        ("tên lửa", False),
+    ],
+)
+def test_only_two_word_phrases_are_matched_by_their_pair_alone(query, only_pairs):
+    assert is_only_word_pairs(query) is only_pairs
