@@ -12,6 +12,7 @@ from articles.models import Category, Entity, Source, Tag
 
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2999, 12, 31)
+BY_DATE = [("newest", _("Newest first")), ("oldest", _("Oldest first"))]
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -55,17 +56,8 @@ class ArticleFilter(django_filters.FilterSet):
         method="filter_translated",
     )
     sort = django_filters.ChoiceFilter(
-        label=_("Sort"),
-        choices=[("newest", _("Newest first")), ("oldest", _("Oldest first"))],
-        method="sort_by",
-        empty_label=None,
+        label=_("Sort"), choices=BY_DATE, method="sort_by", empty_label=None
     )
-
-    def __init__(self, *args, searching: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if searching:
-            sort = self.form.fields["sort"]
-            sort.choices = [("relevance", _("Best match")), *sort.choices]
 
     @property
     def match_all(self) -> bool:
@@ -101,6 +93,17 @@ class ArticleFilter(django_filters.FilterSet):
 
     def sort_by(self, queryset, name, order):
         return queryset.order_by("published_at", "id") if order == "oldest" else queryset
+
+
+class SearchFilter(ArticleFilter):
+    """The same filters for search results, which come best first unless sorted by date."""
+
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"),
+        choices=[("relevance", _("Best match")), *BY_DATE],
+        method="sort_by",
+        empty_label=None,
+    )
 
 
 def _start_of(day: date, next_day: bool = False) -> datetime:

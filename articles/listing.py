@@ -9,7 +9,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from articles.filters import ArticleFilter
+from articles.filters import ArticleFilter, SearchFilter
 from articles.models import Category, Entity, Source, Tag
 from articles.querysets import FACET_WINDOW, SEARCH_CANDIDATES, with_counts
 from articles.searchtext import SearchQuery
@@ -47,11 +47,14 @@ def article_list(
     """The template context for a filtered, paginated list of the given articles; with a
     search, of those that match it, best first unless the reader chose an order."""
     params = request.GET  # NUL characters were replaced by CleanQueryStringMiddleware
-    filterset = ArticleFilter(params, queryset=articles, searching=bool(search))
-    problems = _problems(filterset, params)
-    filtered = filterset.qs if not problems else articles.none()
+    filterset = (SearchFilter if search else ArticleFilter)(params, queryset=articles)
+    # the form is only built and checked when the reader filtered; the filters aside,
+    # which also shows it, is kept (see the template)
+    filtering = any(name in params for name in filterset.filters)
+    problems = _problems(filterset, params) if filtering else []
+    filtered = articles.none() if problems else filterset.qs if filtering else articles
     if search and not problems:
-        chosen_order = filterset.form.cleaned_data.get("sort") in ("newest", "oldest")
+        chosen_order = filtering and filterset.form.cleaned_data["sort"] in ("newest", "oldest")
         filtered = filtered.search(search, order_by_rank=not chosen_order)
     page_query = _without(params, "page").urlencode()  # the list, whichever page of it
     summary = (
@@ -70,7 +73,7 @@ def article_list(
         "filter": filterset,
         "page": page,
         "problems": [*problems, *filter(None, [page_problem])],
-        "chips": _chips(filterset, params) if not problems else [],
+        "chips": _chips(filterset, params) if filtering and not problems else [],
         "facets": summary.facets,
         "facet_window": FACET_WINDOW if page.paginator.count > FACET_WINDOW else None,
         "page_query": page_query,
