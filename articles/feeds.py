@@ -4,6 +4,8 @@ or a tag, in Vietnamese, in English (translated articles only) or in both langua
 /feeds/<vi|en|both>/rss/  and  /feeds/<vi|en|both>/<categories|entities|tags>/<slug>/atom/
 """
 
+from dataclasses import dataclass
+
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -19,6 +21,36 @@ from articles.models import Article, Category, Entity, Tag
 FEED_SIZE = 30
 LANGUAGES = ("vi", "en", "both")
 TOPICS = {"categories": Category, "entities": Entity, "tags": Tag}
+TOPIC_KINDS = {model: kind for kind, model in TOPICS.items()}
+
+
+@dataclass(frozen=True)
+class FeedChoice:
+    language: str
+    label: str
+    title: str  # what a feed reader lists: "Quốc phòng — Tiếng Việt"
+    rss: str
+    atom: str
+
+
+def feed_choices(topic=None) -> list[FeedChoice]:
+    """The feeds of a list page (the site's, or a category's, entity's or tag's): the
+    interface language first, then both languages, then the other."""
+    kwargs = {"kind": TOPIC_KINDS[type(topic)], "slug": topic.slug} if topic else {}
+    labels = {"vi": _("Vietnamese"), "en": _("English"), "both": _("Both languages")}
+    current = translation.get_language()
+    ordered = sorted(LANGUAGES, key=lambda code: (code != current, code != "both"))
+    name = in_language(topic, "name", current) if topic else "newsreader"
+    return [
+        FeedChoice(
+            code,
+            labels[code],
+            f"{name} — {labels[code]}",
+            reverse("feeds:rss", kwargs={"language": code, **kwargs}),
+            reverse("feeds:atom", kwargs={"language": code, **kwargs}),
+        )
+        for code in ordered
+    ]
 
 
 class LanguageConverter:

@@ -1,17 +1,22 @@
 """Everything an article list page shows: filters, active chips, facet counts and a page."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from articles.filters import ArticleFilter, SearchFilter
 from articles.models import Category, Entity, Source, Tag
 from articles.querysets import FACET_WINDOW, SEARCH_CANDIDATES, with_counts
+from articles.search import attach_snippets
 from articles.searchtext import SearchQuery
 from newsreader.pagecache import remember
 
@@ -47,10 +52,11 @@ def article_list(
     """The template context for a filtered, paginated list of the given articles; with a
     search, of those that match it, best first unless the reader chose an order."""
     params = request.GET  # NUL characters were replaced by CleanQueryStringMiddleware
-    filterset = (SearchFilter if search else ArticleFilter)(params, queryset=articles)
-    # the form is only built and checked when the reader filtered; the filters aside,
-    # which also shows it, is kept (see the template)
-    filtering = any(name in params for name in filterset.filters)
+    filter_class = SearchFilter if search else ArticleFilter
+    # the filters are only set up and checked when the reader filtered; the filters aside,
+    # which shows their form, is kept (see the template)
+    filtering = any(name in params for name in filter_class.base_filters)
+    filterset = SimpleLazyObject(lambda: filter_class(params, queryset=articles))
     problems = _problems(filterset, params) if filtering else []
     filtered = articles.none() if problems else filterset.qs if filtering else articles
     if search and not problems:
@@ -67,8 +73,7 @@ def article_list(
         )
     )
     page, page_problem = paginate(filtered, params.get("page"), summary.count)
-    if search:
-        page.object_list = _ranked_once(request, articles, page)
+    page.object_list = _cards(request, page, articles, search)
     return {
         "filter": filterset,
         "page": page,
@@ -106,26 +111,49 @@ def summarise(articles: QuerySet, params: QueryDict) -> ListSummary:
     return ListSummary(facets(counts, params), scanned, count)
 
 
-def _ranked_once(request: HttpRequest, articles: QuerySet, page: Page) -> list:
-    """A page of search results: ranked once, then read by id until the content changes
-    (at most a minute)."""
-    ranked = []
+def _cards(request: HttpRequest, page: Page, articles: QuerySet, search) -> "Cards":
+    """The articles on a page, in order: found (and for a search, ranked) once, then read
+    by id until the content changes, which any change to an article is (at most a minute
+    for an article whose scheduled time comes)."""
+    found = []
 
-    def rank() -> list[int]:
-        ranked.extend(page.object_list)
-        return [article.pk for article in ranked]
+    def find() -> list[tuple[int, datetime]]:
+        found.extend(page.object_list)
+        return [(article.pk, article.updated_at) for article in found]
 
-    ids = remember(
-        ("search page", request.path, request.GET.urlencode()), rank, seconds=SUMMARY_SECONDS
+    versions = remember(
+        ("list page", request.path, request.GET.urlencode()), find, seconds=SUMMARY_SECONDS
     )
-    if ranked:
-        return ranked
-    found = articles.in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found]
+    prepare = partial(attach_snippets, query=search) if search else None
+    return Cards(versions, articles, prepare, fetched=found or None)
+
+
+class Cards(Sequence):
+    """The articles of a page: their versions are known first, to find the page's kept
+    cards; the articles themselves are fetched (and prepared) only to render the cards."""
+
+    def __init__(self, versions, articles: QuerySet, prepare=None, fetched: list | None = None):
+        self.versions = versions
+        self._articles = articles
+        self._prepare = prepare
+        self._fetched = fetched
+        if fetched is not None and prepare:
+            prepare(fetched)
+
+    def __len__(self) -> int:
+        return len(self.versions)
+
+    def __getitem__(self, index):
+        if self._fetched is None:
+            found = self._articles.in_bulk([pk for pk, _ in self.versions])
+            self._fetched = [found[pk] for pk, _ in self.versions if pk in found]
+            if self._prepare:
+                self._prepare(self._fetched)
+        return self._fetched[index]
 
 
 def _page_version(page: Page, search: SearchQuery | None) -> str:
-    versions = [f"{article.pk}.{article.updated_at.timestamp()}" for article in page]
+    versions = [f"{pk}.{updated_at.timestamp()}" for pk, updated_at in page.object_list.versions]
     return " ".join([search.text if search else "", *versions])
 
 

@@ -17,7 +17,7 @@ from newsreader.pagecache import remember
 
 def article_page(request: HttpRequest, version: Article, context: dict) -> str:
     """The page's HTML for the version of the article given (from
-    Article.objects.versions()), in the reading mode of the context."""
+    Article.objects.version_to_read()), in the reading mode of the context."""
     key = (
         "article page",
         version.pk,

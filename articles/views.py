@@ -1,14 +1,18 @@
+from functools import partial
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
+from articles.feeds import feed_choices
 from articles.listing import article_list
 from articles.models import Article, Category, Entity, Tag
 from articles.reading import article_page
-from articles.search import attach_snippets, complete, did_you_mean
+from articles.search import complete, did_you_mean
 from articles.searchtext import parse_query
-from newsreader.pagecache import cache_anonymous_page, remember
+from newsreader.pagecache import cache_anonymous_page
 
 READING_MODES = ("parallel", "interleaved", "vi", "en")
 DEFAULT_MODE = "parallel"
@@ -18,7 +22,7 @@ COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 @cache_anonymous_page
 def home(request: HttpRequest) -> HttpResponse:
     context = article_list(request, Article.objects.for_cards())
-    return render(request, "articles/home.html", context)
+    return render(request, "articles/home.html", {"feeds": feed_choices(), **context})
 
 
 @cache_anonymous_page
@@ -27,9 +31,7 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {"query": query}
     if query.is_searchable:
         context |= article_list(request, Article.objects.for_cards(), search=query)
-        page = context["page"]
-        attach_snippets(page.object_list, query)
-        context["suggestions"] = did_you_mean(query, found=page.paginator.count)
+        context["suggestions"] = did_you_mean(query, found=context["page"].paginator.count)
     return render(request, "articles/search.html", context)
 
 
@@ -43,29 +45,33 @@ def search_suggestions(request: HttpRequest) -> JsonResponse:
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     context = article_list(request, Article.objects.for_cards().in_category(category))
-    return render(request, "articles/category.html", {"category": category, **context})
+    context |= {"category": category, "feeds": feed_choices(category)}
+    return render(request, "articles/category.html", context)
 
 
 @cache_anonymous_page
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     context = article_list(request, Article.objects.for_cards().with_tags([tag.pk]))
-    return render(request, "articles/tag.html", {"tag": tag, **context})
+    context |= {"tag": tag, "feeds": feed_choices(tag)}
+    return render(request, "articles/tag.html", context)
 
 
 @cache_anonymous_page
 def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    entity = get_object_or_404(Entity.objects.prefetch_related("aliases"), slug=slug)
+    entity = get_object_or_404(Entity, slug=slug)
     context = article_list(request, Article.objects.for_cards().with_entities([entity.pk]))
-    related = remember(("mentioned with", entity.pk), lambda: Entity.objects.mentioned_with(entity))
-    return render(
-        request, "articles/entity.html", {"entity": entity, "related": related, **context}
-    )
+    # found only when the entity's header, kept until the content changes, is rendered
+    related = SimpleLazyObject(partial(Entity.objects.mentioned_with, entity))
+    context |= {"entity": entity, "related": related, "feeds": feed_choices(entity)}
+    return render(request, "articles/entity.html", context)
 
 
 @cache_anonymous_page
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    version = get_object_or_404(Article.objects.versions().visible_to(request.user), slug=slug)
+    version = Article.objects.version_to_read(slug, request.user)
+    if version is None:
+        raise Http404
     mode, chosen_now = _reading_mode(request)
     highlight = request.GET.get("highlight") == "1"
     context = {"mode": mode, "modes": READING_MODES, "highlight": highlight}

@@ -31,12 +31,13 @@ def test_an_edit_in_the_admin_makes_cached_pages_fresh_at_once(client, admin_cli
     assert "Tin đã sửa" in client.get("/").content.decode()
 
 
-def test_staff_always_get_a_fresh_page(client, admin_client, article):
-    client.get("/")
+def test_staff_always_get_a_fresh_article_page(client, admin_client, article):
+    client.get(article.get_absolute_url())
     article.title_vi = "Tin đã sửa"
-    article.save()
+    article.save()  # the content version changes only once this commits
 
-    assert "Tin đã sửa" in admin_client.get("/").content.decode()
+    assert "Tin đã sửa" in admin_client.get(article.get_absolute_url()).content.decode()
+    assert "Tin đã sửa" not in client.get(article.get_absolute_url()).content.decode()
 
 
 def test_an_unchanged_article_page_answers_a_conditional_get_with_304(client, article):

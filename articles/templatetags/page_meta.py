@@ -1,5 +1,5 @@
-"""What a page says about itself: its canonical URL and its version in each language, its
-feeds, schema.org data for search engines, and numbers and names in the reader's language."""
+"""What a page says about itself: its canonical URL and its version in each language,
+schema.org data for search engines, and numbers and names in the reader's language."""
 
 import json
 import unicodedata
@@ -9,18 +9,16 @@ from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
-from django.urls import reverse, translate_url
+from django.urls import translate_url
 from django.utils import formats, numberformat
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from articles.bilingual import in_language
-from articles.feeds import LANGUAGES as FEED_LANGUAGES
-from articles.models import Article, Category, Entity, Tag
+from articles.models import Article, Entity
 from newsreader.pagecache import remember
 
 register = template.Library()
@@ -34,7 +32,6 @@ SCHEMA_TYPES = {
     Entity.Kind.EVENT: "Event",
 }
 JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-FEED_TOPICS = {Category: "categories", Entity: "entities", Tag: "tags"}
 
 
 @dataclass(frozen=True)
@@ -78,36 +75,6 @@ def _versions(request: HttpRequest) -> list[Version]:
             open_graph_locale=OPEN_GRAPH_LOCALES[code],
         )
         for code, name in settings.LANGUAGES
-    ]
-
-
-@dataclass(frozen=True)
-class FeedChoice:
-    language: str
-    label: str
-    title: str  # what a feed reader lists: "Quốc phòng — Tiếng Việt"
-    rss: str
-    atom: str
-
-
-@register.simple_tag
-def feeds_for(topic=None) -> list[FeedChoice]:
-    """The feeds of a list page (the site's, or a category's, entity's or tag's): the
-    interface language first, then both languages, then the other."""
-    kwargs = {"kind": FEED_TOPICS[type(topic)], "slug": topic.slug} if topic else {}
-    labels = {"vi": _("Vietnamese"), "en": _("English"), "both": _("Both languages")}
-    current = get_language()
-    ordered = sorted(FEED_LANGUAGES, key=lambda code: (code != current, code != "both"))
-    name = in_language(topic, "name", current) if topic else "newsreader"
-    return [
-        FeedChoice(
-            code,
-            labels[code],
-            f"{name} — {labels[code]}",
-            reverse("feeds:rss", kwargs={"language": code, **kwargs}),
-            reverse("feeds:atom", kwargs={"language": code, **kwargs}),
-        )
-        for code in ordered
     ]
 
 
