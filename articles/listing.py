@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
+from functools import cache, partial
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -58,17 +58,22 @@ def article_list(
     filtering = any(name in params for name in filter_class.base_filters)
     filterset = SimpleLazyObject(lambda: filter_class(params, queryset=articles))
     problems = _problems(filterset, params) if filtering else []
-    filtered = articles.none() if problems else filterset.qs if filtering else articles
-    if search and not problems:
-        chosen_order = filtering and filterset.form.cleaned_data["sort"] in ("newest", "oldest")
-        filtered = filtered.search(search, order_by_rank=not chosen_order)
+
+    def matching() -> QuerySet:
+        found = articles.none() if problems else filterset.qs if filtering else articles
+        if search and not problems:
+            by_date = filtering and filterset.form.cleaned_data["sort"] in ("newest", "oldest")
+            found = found.search(search, order_by_rank=not by_date)
+        return found
+
+    filtered = BuiltWhenRead(matching)
     page_query = _without(params, "page").urlencode()  # the list, whichever page of it
     summary = (
         ListSummary([], 0, 0)
         if problems
         else remember(
             ("list", request.path, page_query, get_language()),
-            lambda: summarise(filtered, params),
+            lambda: summarise(filtered.queryset(), params),
             seconds=SUMMARY_SECONDS,
         )
     )
@@ -93,6 +98,17 @@ def article_list(
             *((name, value) for name in sorted(LOOKUP_FILTERS) for value in params.getlist(name)),
         ],
     }
+
+
+class BuiltWhenRead:
+    """A list's articles, as a queryset built only when a page of it is read: for a page
+    whose summary and articles are kept, building a search's query is most of the work."""
+
+    def __init__(self, build):
+        self.queryset = cache(build)
+
+    def __getitem__(self, page_slice: slice):
+        return SimpleLazyObject(lambda: list(self.queryset()[page_slice]))
 
 
 @dataclass(frozen=True)
