@@ -152,9 +152,9 @@ class Cards(Sequence):
         self.versions = versions
         self._articles = articles
         self._prepare = prepare
-        self._fetched = fetched
-        if fetched is not None and prepare:
-            prepare(fetched)
+        self._fetched = None
+        if fetched is not None:
+            self._keep(fetched)
 
     def __len__(self) -> int:
         return len(self.versions)
@@ -162,10 +162,13 @@ class Cards(Sequence):
     def __getitem__(self, index):
         if self._fetched is None:
             found = self._articles.in_bulk([pk for pk, _ in self.versions])
-            self._fetched = [found[pk] for pk, _ in self.versions if pk in found]
-            if self._prepare:
-                self._prepare(self._fetched)
+            self._keep([found[pk] for pk, _ in self.versions if pk in found])
         return self._fetched[index]
+
+    def _keep(self, articles: list) -> None:
+        if self._prepare:
+            self._prepare(articles)
+        self._fetched = articles
 
 
 def _page_version(page: Page, search: SearchQuery | None) -> str:
