@@ -46,7 +46,6 @@ from articles.models import (
     Source,
     Tag,
 )
-from articles.search import sync_search_text
 from articles.suggestions import approve_suggestion, reject_suggestions
 
 RULE_SAMPLE_SIZE = 10
@@ -78,10 +77,10 @@ class RevisionAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        self.sync_related(request, form, change)
+        self.sync_related(request, form, formsets, change)
         record_revision([form.instance], created=not change)
 
-    def sync_related(self, request, form, change) -> None:
+    def sync_related(self, request, form, formsets, change) -> None:
         """Bring the derived data up to date after the object and its rows were saved."""
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
@@ -275,7 +274,7 @@ class ArticleAdmin(RevisionAdmin):
             summary += " " + _("Some Vietnamese changed after its English: see the pairs below.")
         return summary
 
-    def sync_related(self, request, form, change):
+    def sync_related(self, request, form, formsets, change):
         article = form.instance
         picked = {entity.pk for entity in form.cleaned_data["linked_entities"]}
         editing.set_entities_by_hand(article, picked)
@@ -491,6 +490,22 @@ class TagAdmin(admin.ModelAdmin):
 # --- Entities --------------------------------------------------------------------------------
 
 
+def report_relinked(model_admin, request, entity: Entity, relinked: editing.Relinked) -> None:
+    linked = ngettext(
+        "%(entity)s is linked in %(linked)d article (%(count)d re-linked).",
+        "%(entity)s is linked in %(linked)d articles (%(count)d re-linked).",
+        relinked.linked,
+    ) % {"entity": entity, "linked": relinked.linked, "count": relinked.count}
+    if not relinked.left:
+        model_admin.message_user(request, linked)
+        return
+    left = _(
+        "%(left)d older articles may name it too: re-link them with "
+        "“manage.py relink_entities %(slug)s”."
+    ) % {"left": relinked.left, "slug": entity.slug}
+    model_admin.message_user(request, f"{linked} {left}", messages.WARNING)
+
+
 class EntityAliasInline(admin.TabularInline):
     model = EntityAlias
     extra = 1
@@ -515,10 +530,18 @@ class EntityAdmin(RevisionAdmin):
     def article_count(self, entity):
         return entity.article_count
 
-    def sync_related(self, request, form, change):
-        """Its names and aliases are part of the search text of the articles naming it."""
-        if change:
-            sync_search_text(form.instance.mentions.values_list("article_id", flat=True))
+    def sync_related(self, request, form, formsets, change):
+        """A new name or alias links the articles that name it; a name taken away unlinks
+        the articles that named it only by that name."""
+        names = {"name_vi", "name_en"}
+        if (
+            change
+            and not names & set(form.changed_data)
+            and not any(formset.has_changed() for formset in formsets)
+        ):
+            return
+        relinked = editing.relink_entity(form.instance, limit=editing.RELINK_AT_ONCE)
+        report_relinked(self, request, form.instance, relinked)
 
     def delete_model(self, request, entity):
         forget_after_delete(super().delete_model, request, entity, "entity_ids")
@@ -648,7 +671,7 @@ class CategoryAdmin(RevisionAdmin):
             },
         )
 
-    def sync_related(self, request, form, change):
+    def sync_related(self, request, form, formsets, change):
         refresh_membership([form.instance])
 
     def delete_model(self, request, category):
@@ -671,11 +694,12 @@ class EntitySuggestionAdmin(admin.ModelAdmin):
     @admin.action(description=_("Approve: new entity, or alias of the chosen entity"))
     def approve(self, request, queryset):
         for suggestion in queryset.exclude(status=EntitySuggestion.Status.APPROVED):
-            entity = approve_suggestion(suggestion)
+            entity, relinked = approve_suggestion(suggestion)
             self.message_user(
                 request,
                 _("“%(name)s” now links to %(entity)s.") % {"name": suggestion, "entity": entity},
             )
+            report_relinked(self, request, entity, relinked)
 
     @admin.action(description=_("Reject: never propose again"))
     def reject(self, request, queryset):

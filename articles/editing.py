@@ -6,6 +6,8 @@ translation state) with the same explicit calls as an article save, raises the v
 of the articles it changes (so a form opened before is refused), and records a revision.
 """
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce, Now
@@ -27,6 +29,7 @@ from articles.models import (
     Tag,
 )
 from articles.search import sync_search_text
+from newsreader.pagecache import content_changed
 
 ENTITY_RULE_FIELDS = ("any_entities", "all_entities", "exclude_entities")
 # What a revert leaves as it is: identity, bookkeeping, and what follows from the rest.
@@ -81,22 +84,53 @@ def _set_status(ids: list[int], status: str, reason: str, **fields) -> int:
 # --- Linking and categories ------------------------------------------------------------------
 
 
+RELINK_BATCH = 500
+
+
 def relink_articles(article_ids) -> int:
     """Find the articles' entity mentions again (after entities or aliases changed), then
-    their categories: one pass of the linker per article, one membership refresh."""
+    their categories: one pass of the linker per article, one membership refresh per
+    batch, each batch committed on its own."""
     article_ids = list(article_ids)
     gazetteer = load_gazetteer()
-    articles = (
-        Article.objects.filter(pk__in=article_ids)
-        .without_search_columns()
-        .select_related("source")
-        .prefetch_related("paragraphs")
-    )
-    with transaction.atomic():
-        for article in articles.iterator(chunk_size=500):
-            link_entities(article, gazetteer)
-        refresh_membership(article_ids=article_ids)
+    for start in range(0, len(article_ids), RELINK_BATCH):
+        batch = article_ids[start : start + RELINK_BATCH]
+        articles = (
+            Article.objects.filter(pk__in=batch)
+            .without_search_columns()
+            .select_related("source")
+            .prefetch_related("paragraphs")
+        )
+        with transaction.atomic():
+            for article in articles:
+                link_entities(article, gazetteer)
+            refresh_membership(article_ids=batch)
+            transaction.on_commit(content_changed)
     return len(article_ids)
+
+
+RELINK_AT_ONCE = 200  # what an editor's save re-links (about 4 s); a command re-links the rest
+
+
+@dataclass(frozen=True)
+class Relinked:
+    count: int  # articles re-linked
+    left: int  # older ones that may also name the entity, not re-linked yet
+    linked: int  # articles linked to the entity now
+
+
+def relink_entity(entity: Entity, limit: int | None = None) -> Relinked:
+    """After an entity's names or aliases changed (or it is new): find it again in the
+    articles that mention it and in those whose text may name it, newest first; at most
+    `limit` of them (None: all)."""
+    names = [entity.name_vi, entity.name_en, *entity.aliases.values_list("text", flat=True)]
+    mentioning = Article.objects.filter(mentions__entity=entity).values("pk")
+    naming = Article.objects.may_name(name for name in names if name).values("pk")
+    candidates = Article.objects.filter(pk__in=mentioning.union(naming)).latest_first()
+    ids = list(candidates.values_list("pk", flat=True)[:limit])
+    left = candidates.count() - len(ids) if limit is not None and len(ids) == limit else 0
+    count = relink_articles(ids)
+    return Relinked(count, left, linked=entity.mentions.count())
 
 
 @transaction.atomic
@@ -224,7 +258,7 @@ def _revert_entity(entity: Entity, record) -> None:
             for text, language in record.related["aliases"]
             if (text, language) not in taken
         )
-    sync_search_text(entity.mentions.values_list("article_id", flat=True))
+    relink_entity(entity, limit=RELINK_AT_ONCE)
 
 
 def _revert_category(category: Category, record) -> None:

@@ -1,9 +1,11 @@
 """The one place where article queries are defined."""
 
-from django.contrib.postgres.search import SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
+
+from articles.searchtext import fold_for_search
 
 FACET_ARRAYS = ("category_ids", "tag_ids", "entity_ids")
 SEARCH_COLUMNS = (
@@ -184,6 +186,16 @@ class ArticleQuerySet(models.QuerySet):
             rank = rank + exact_bonus
         found = found.annotate(rank=rank)
         return found.order_by("-rank", *by_date) if order_by_rank else found
+
+    def may_name(self, names):
+        """Articles whose text may name any of these: the same words in a row, in any case,
+        with or without diacritics, found through the search index (or the source's name).
+        The entity linker, which is exact, decides which really do."""
+        condition = Q(pk__in=[])
+        for name in names:
+            phrase = SearchQuery(fold_for_search(name), config="simple", search_type="phrase")
+            condition |= Q(search_vector=phrase) | Q(source__name=name)
+        return self.filter(condition)
 
     def matching_rule(self, rule: dict[str, list[int]]):
         """Articles a rule given as ids selects (see rule_condition)."""

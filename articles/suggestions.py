@@ -8,11 +8,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Q
 
+from articles.editing import RELINK_AT_ONCE, Relinked, relink_entity
 from articles.entities import Gazetteer
 from articles.importing import unique_slug
-from articles.linking import link_entities, load_gazetteer
+from articles.linking import load_gazetteer
 from articles.models import Article, Entity, EntityAlias, EntitySuggestion
 
 NER_KINDS = {"PER": Entity.Kind.PERSON, "ORG": Entity.Kind.ORGANISATION, "LOC": Entity.Kind.PLACE}
@@ -100,7 +100,7 @@ def suggest_entities(articles: Iterable[Article]) -> dict[str, int]:
 
 
 @transaction.atomic
-def approve_suggestion(suggestion: EntitySuggestion) -> Entity:
+def approve_suggestion(suggestion: EntitySuggestion) -> tuple[Entity, Relinked]:
     """Make the name an alias of the chosen entity, or a new entity; then relink articles."""
     entity = suggestion.entity
     if entity is None:
@@ -117,23 +117,8 @@ def approve_suggestion(suggestion: EntitySuggestion) -> Entity:
     suggestion.entity = entity
     suggestion.status = EntitySuggestion.Status.APPROVED
     suggestion.save()
-    gazetteer = load_gazetteer()
-    for article in articles_containing(suggestion.text):
-        link_entities(article, gazetteer)
-    return entity
+    return entity, relink_entity(entity, limit=RELINK_AT_ONCE)
 
 
 def reject_suggestions(suggestions) -> int:
     return suggestions.update(status=EntitySuggestion.Status.REJECTED)
-
-
-def articles_containing(text: str):
-    return (
-        Article.objects.filter(
-            Q(title_vi__contains=text)
-            | Q(lead_vi__contains=text)
-            | Q(paragraphs__text_vi__contains=text)
-        )
-        .distinct()
-        .prefetch_related("paragraphs")
-    )

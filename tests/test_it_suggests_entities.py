@@ -55,7 +55,7 @@ def test_a_curated_name_run_into_a_new_one_is_taken_out(db):
 def test_an_approved_suggestion_becomes_an_entity_and_links_the_article(article):
     suggest_entities([article])
 
-    entity = approve_suggestion(EntitySuggestion.objects.get(text="Retno Marsudi"))
+    entity, _relinked = approve_suggestion(EntitySuggestion.objects.get(text="Retno Marsudi"))
 
     assert entity.name_vi == "Retno Marsudi"
     assert article.mentions.get(entity=entity).count == 2
