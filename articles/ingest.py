@@ -35,7 +35,8 @@ from articles.importing import ImportOutcome, source_named, unique_slug
 from articles.linking import relink_article
 from articles.models import Article, Paragraph, Source, Tag
 from articles.parsing import ParsedText
-from articles.text import search_fold, slugify_vi
+from articles.searchtext import fold_for_search
+from articles.text import slugify_vi
 from articles.translation import stamp_changed_texts
 from newsreader.pagecache import content_changed
 
@@ -96,9 +97,9 @@ class IncomingArticle:
 def text_fingerprint(parsed: ParsedText) -> str:
     """The same for the same words, whatever the markup, spacing, punctuation, case or
     diacritics: the lead and paragraphs, with the title too when they are short."""
-    words = _WORD.findall(search_fold(" ".join(parsed.blocks)))
+    words = _WORD.findall(fold_for_search(" ".join(parsed.blocks)))
     if len(words) < MIN_FINGERPRINT_WORDS:
-        words = _WORD.findall(search_fold(parsed.title)) + words
+        words = _WORD.findall(fold_for_search(parsed.title)) + words
     return hashlib.sha256(" ".join(words).encode()).hexdigest()
 
 
@@ -241,9 +242,9 @@ def _update(article: Article, item: IncomingArticle, source: Source | None, publ
     if publish:
         article.status = Article.Status.PUBLISHED
         article.published_at = article.published_at or item.published_at or timezone.now()
-    applied = {search_fold(name) for tag in article.tags.all() for name in _tag_keys(tag)}
+    applied = {fold_for_search(name) for tag in article.tags.all() for name in _tag_keys(tag)}
     article.suggested_tags = [
-        name for name in match_tags(item.tags)[1] if search_fold(name) not in applied
+        name for name in match_tags(item.tags)[1] if fold_for_search(name) not in applied
     ]
     article.save()
 
@@ -319,11 +320,11 @@ def match_tags(names) -> tuple[list[Tag], list[str]]:
     by_key = {}
     for tag in Tag.objects.all():
         for key in _tag_keys(tag):
-            by_key.setdefault(search_fold(key), tag)
+            by_key.setdefault(fold_for_search(key), tag)
         by_key.setdefault(tag.slug, tag)
     matched, unmatched = [], []
     for name in names:
-        tag = by_key.get(search_fold(name)) or by_key.get(slugify_vi(name))
+        tag = by_key.get(fold_for_search(name)) or by_key.get(slugify_vi(name))
         if tag is None:
             unmatched.append(name)
         elif tag not in matched:

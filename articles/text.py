@@ -31,11 +31,6 @@ def fold_diacritics(text: str) -> str:
     return unicodedata.normalize("NFC", bare)
 
 
-def search_fold(text: str) -> str:
-    """Fold text for accent- and case-insensitive matching."""
-    return fold_diacritics(text).casefold()
-
-
 def slugify_vi(text: str, max_length: int = 80) -> str:
     """An ASCII slug of at most max_length characters, cut between words, never empty."""
     slug = slugify(fold_diacritics(text))

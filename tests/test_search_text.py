@@ -14,7 +14,7 @@ from articles.searchtext import (
     query_terms,
     required_phrases,
 )
-from articles.text import search_fold
+from articles.text import fold_diacritics
 
 EMPTY_HINT = "Type a word or a name to search for."
 NO_WORDS_HINT = "Your search has no words in it; try a word or a name."
@@ -81,7 +81,7 @@ def test_characters_outside_the_table_are_only_lowercased():
 
 @pytest.mark.parametrize("vowel", every_toned_vowel())
 def test_every_toned_vowel_folds_to_its_bare_ascii_vowel_in_either_case(vowel):
-    bare = search_fold(vowel)
+    bare = fold_diacritics(vowel).lower()  # the other fold, as a reference
 
     assert fold_for_search(vowel) == bare
     assert fold_for_search(vowel.upper()) == bare
@@ -92,7 +92,7 @@ def test_real_vietnamese_words_fold_to_ascii_in_any_case():
     for phrase in REAL_VIETNAMESE_PHRASES:
         for variant in (phrase, phrase.upper(), phrase.lower()):
             assert fold_for_search(variant).isascii(), variant
-            assert fold_for_search(variant) == search_fold(phrase)
+            assert fold_for_search(variant) == fold_diacritics(phrase).lower()
 
 
 def test_fold_for_search_is_stable_when_applied_twice():

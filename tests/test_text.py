@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from articles.text import count_words, fold_diacritics, normalize_text, search_fold, slugify_vi
+from articles.text import count_words, fold_diacritics, normalize_text, slugify_vi
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_en_dash_inside_text_survives():
     assert normalize_text("Hợp tác Mỹ – Nhật") == "Hợp tác Mỹ – Nhật"
 
 
-# --- fold_diacritics and search_fold --------------------------------------------------------
+# --- fold_diacritics --------------------------------------------------------------------------
 
 
 def test_vietnamese_tone_marks_and_accents_are_removed():
@@ -77,10 +77,6 @@ def test_decomposed_input_folds_like_composed_input():
     decomposed = unicodedata.normalize("NFD", "Quốc phòng")
 
     assert fold_diacritics(decomposed) == "Quoc phong"
-
-
-def test_search_fold_matches_regardless_of_accents_and_case():
-    assert search_fold("ĐÀI LOAN") == search_fold("dai loan")
 
 
 # --- slugify_vi -------------------------------------------------------------------------------
