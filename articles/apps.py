@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
-    verbose_name = "Articles"
+    verbose_name = _("Newsroom")
 
     def ready(self):
         post_save.connect(_content_changed, sender="articles.Article")

@@ -6,6 +6,7 @@ from django.core.exceptions import MiddlewareNotUsed
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from newsreader import pagecache
 from newsreader.routers import database_use_for_request, replica_aliases
@@ -63,6 +64,21 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+class EditorLanguageMiddleware:
+    """The admin speaks the language its editor chose with its switch (Django's language
+    cookie), else the one their browser asks for. Readers' pages keep the language of
+    their address."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(ADMIN_PREFIX):
+            request.LANGUAGE_CODE = translation.get_language_from_request(request)
+            translation.activate(request.LANGUAGE_CODE)
+        return self.get_response(request)
 
 
 class ContentChangedMiddleware:

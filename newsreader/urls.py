@@ -22,6 +22,7 @@ feed_patterns = [
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # the admin's language switch
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",

@@ -16,7 +16,7 @@ LOCALE = Path(settings.BASE_DIR) / "locale"
 
 
 def html_lang(html: str) -> str:
-    return re.search(r'<html lang="([^"]+)">', html)[1]
+    return re.search(r'<html lang="([^"]+)"', html)[1]
 
 
 def switcher(html: str) -> dict[str, str]:
@@ -204,3 +204,41 @@ def test_the_committed_compiled_catalogues_match_their_sources(language):
     }
 
     assert compiled == source
+
+
+def admin_language(html: str) -> tuple[str, str]:
+    """The admin page's language, and the language its switch offers."""
+    offered = re.search(r'<button type="submit" name="language" value="(\w+)"', html)[1]
+    return html_lang(html), offered
+
+
+@pytest.mark.django_db
+def test_an_editor_switches_the_admin_language_and_readers_pages_keep_theirs(admin_client):
+    assert admin_language(admin_client.get("/admin/").content.decode()) == ("vi", "en")
+
+    response = admin_client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/admin/articles/article/"}
+    )
+
+    assert response.status_code == 302 and response["Location"] == "/admin/articles/article/"
+    html = admin_client.get("/admin/articles/article/").content.decode()
+    assert admin_language(html) == ("en", "vi")
+    assert "Select article to change" in html
+    assert html_lang(admin_client.get("/").content.decode()) == "vi"
+
+
+@pytest.mark.django_db
+def test_the_admin_speaks_the_editors_browser_language_until_they_switch(admin_client):
+    html = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+
+    assert admin_language(html) == ("en", "vi")
+    assert "Log out" in html
+
+
+@pytest.mark.django_db
+def test_the_admin_opens_on_the_newsroom_in_the_editors_language(admin_client):
+    html = admin_client.get("/admin/").content.decode()
+
+    sections = re.findall(r'class="section" title="[^"]*">([^<]+)</a>', html)
+    assert sections[0] == "Tòa soạn"
+    assert "<title>Biên tập | newsreader</title>" in html
