@@ -10,14 +10,33 @@ import hashlib
 import time
 from functools import wraps
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.http import HttpRequest, HttpResponse
 
 VERSION_KEY = "pagecache:version"
 CHANGED_AT_KEY = "pagecache:changed_at"
 STALE_SECONDS = 24 * 60 * 60
 FRAGMENT_SECONDS = 24 * 60 * 60
+
+
+# The content version as this request first read it: one cache read per request, and
+# every part of a page rendered under the same version.
+_this_request = Local()
+
+
+def _request_started(**kwargs) -> None:
+    _this_request.serving, _this_request.version = True, None
+
+
+def _request_finished(**kwargs) -> None:
+    _this_request.serving, _this_request.version = False, None
+
+
+request_started.connect(_request_started)
+request_finished.connect(_request_finished)
 
 
 def content_changed() -> None:
@@ -27,6 +46,7 @@ def content_changed() -> None:
     except ValueError:
         cache.set(VERSION_KEY, 2, None)
     cache.set(CHANGED_AT_KEY, time.time(), None)
+    _this_request.version = None
 
 
 def changed_within(seconds: float) -> bool:
@@ -36,7 +56,11 @@ def changed_within(seconds: float) -> bool:
 
 def version() -> int:
     """The content version: it changes whenever anything readers see has changed."""
-    return cache.get_or_set(VERSION_KEY, 1, None)
+    if not getattr(_this_request, "serving", False):
+        return cache.get_or_set(VERSION_KEY, 1, None)
+    if _this_request.version is None:
+        _this_request.version = cache.get_or_set(VERSION_KEY, 1, None)
+    return _this_request.version
 
 
 def remember(parts: tuple, compute, seconds: int | None = None):

@@ -1,5 +1,7 @@
 import pytest
+from django.core.cache import cache
 
+from newsreader.pagecache import VERSION_KEY
 from tests.factories import ArticleFactory
 
 
@@ -56,3 +58,21 @@ def test_each_reading_mode_is_cached_separately(client, article):
     html = client.get(article.get_absolute_url()).content.decode()
 
     assert 'class="article mode-parallel' in html
+
+
+def test_a_page_asks_the_cache_for_the_content_version_once(client, article, monkeypatch):
+    """Every kept part of a page is keyed on the content version; with a shared cache
+    each read is a round trip, so a request reads it once and keeps it."""
+    asked = []
+    get_or_set = cache.get_or_set
+
+    def counting_get_or_set(key, *args, **kwargs):
+        asked.append(key)
+        return get_or_set(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_or_set", counting_get_or_set)
+
+    for url in ("/", "/search/?q=ban", article.get_absolute_url()):
+        asked.clear()
+        assert client.get(url).status_code == 200
+        assert asked.count(VERSION_KEY) == 1, url
