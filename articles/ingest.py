@@ -36,7 +36,7 @@ from articles.linking import relink_article
 from articles.models import Article, Paragraph, Source, Tag
 from articles.parsing import ParsedText
 from articles.searchtext import fold_for_search
-from articles.text import slugify_vi
+from articles.text import fold_diacritics, slugify_vi
 from articles.translation import stamp_changed_texts
 from newsreader.pagecache import content_changed
 
@@ -97,10 +97,15 @@ class IncomingArticle:
 def text_fingerprint(parsed: ParsedText) -> str:
     """The same for the same words, whatever the markup, spacing, punctuation, case or
     diacritics: the lead and paragraphs, with the title too when they are short."""
-    words = _WORD.findall(fold_for_search(" ".join(parsed.blocks)))
+    words = _WORD.findall(_fingerprint_fold(" ".join(parsed.blocks)))
     if len(words) < MIN_FINGERPRINT_WORDS:
-        words = _WORD.findall(fold_for_search(parsed.title)) + words
+        words = _WORD.findall(_fingerprint_fold(parsed.title)) + words
     return hashlib.sha256(" ".join(words).encode()).hexdigest()
+
+
+def _fingerprint_fold(text: str) -> str:
+    """Fingerprints are stored: changing this fold would make known texts look new."""
+    return fold_diacritics(text).casefold()
 
 
 def clean_link(url: str) -> str:
