@@ -1,5 +1,8 @@
 """The one place where article queries are defined."""
 
+import operator
+from functools import reduce
+
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, models
 from django.db.models import Case, F, Q, Value, When
@@ -191,10 +194,18 @@ class ArticleQuerySet(models.QuerySet):
         """Articles whose text may name any of these: the same words in a row, in any case,
         with or without diacritics, found through the search index (or the source's name).
         The entity linker, which is exact, decides which really do."""
-        condition = Q(pk__in=[])
-        for name in names:
-            phrase = SearchQuery(fold_for_search(name), config="simple", search_type="phrase")
-            condition |= Q(search_vector=phrase) | Q(source__name=name)
+        from articles.models import Source
+
+        names = set(names)
+        phrases = [
+            SearchQuery(folded, config="simple", search_type="phrase")
+            for folded in sorted({fold_for_search(name) for name in names})
+        ]
+        condition = Q(search_vector=reduce(operator.or_, phrases)) if phrases else Q(pk__in=[])
+        # ids rather than a join, so that both sides can be read through an index
+        source_ids = list(Source.objects.filter(name__in=names).values_list("pk", flat=True))
+        if source_ids:
+            condition |= Q(source_id__in=source_ids)
         return self.filter(condition)
 
     def matching_rule(self, rule: dict[str, list[int]]):

@@ -20,6 +20,7 @@ from tests.factories import (
     EntityAliasFactory,
     EntityFactory,
     IndexedArticleFactory,
+    SourceFactory,
 )
 from tests.test_it_curates_categories import admin_form_data
 
@@ -97,6 +98,16 @@ def test_an_entity_added_in_the_admin_links_the_articles_already_there(admin_cli
     assert admin_client.post(url, data).status_code == 302
 
     assert linked(Entity.objects.get(slug="phu-tang")) == {article}
+
+
+def test_a_new_alias_links_the_articles_from_a_source_of_that_name(admin_client):
+    reuters = EntityFactory(slug="reuters", kind="organisation", name_vi="Rơi-tơ", name_en="RTR")
+    article = IndexedArticleFactory(source=SourceFactory(name="Reuters"), paragraphs=[])
+    assert linked(reuters) == set()
+
+    add_alias(admin_client, reuters, "Reuters")
+
+    assert linked(reuters) == {article}
 
 
 def test_editing_anything_but_names_relinks_nothing(admin_client, japan):
