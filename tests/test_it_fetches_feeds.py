@@ -775,14 +775,10 @@ def test_item_html_becomes_plain_paragraphs():
 def test_a_run_that_finds_the_last_one_still_going_does_nothing(server):
     feed_source(server)
     server.serve("/feed", rss(DEFENCE))
-    database = connection.settings_dict
+    params = connection.get_connection_params()  # the embedded server's socket included
+    fields = ("dbname", "host", "port", "user", "password")
     with psycopg.connect(
-        host=database["HOST"],
-        port=database["PORT"] or 5432,
-        user=database["USER"],
-        password=database["PASSWORD"],
-        dbname=database["NAME"],
-        autocommit=True,
+        **{field: params[field] for field in fields if params.get(field)}, autocommit=True
     ) as other_run:
         other_run.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
         output, code = fetch()
