@@ -2,6 +2,8 @@
 
 Text is sampled from the words of the demo articles (so word frequencies look like
 news), with entity names woven in; rows go to PostgreSQL with COPY, thousands a second.
+Articles are written in the order they were published, as a news site's table fills, so
+that ids and dates rise together.
 """
 
 import random
@@ -17,7 +19,6 @@ from django.utils import timezone
 from articles.membership import refresh_membership
 from articles.models import Article, Category, Entity, Mention, Paragraph, Source, Tag
 from articles.text import fold_diacritics
-from articles.translation import sync_translation_state
 from newsreader.pagecache import content_changed
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
@@ -75,6 +76,8 @@ PARAGRAPHS = (4, 8)
 WORDS_PER_PARAGRAPH = (30, 60)
 UNTRANSLATED_SHARE = 0.2
 MENTION_SHARE = 0.7
+TIMELINE = timedelta(days=365 * 3)
+BATCH = 20_000
 
 
 @dataclass(frozen=True)
@@ -128,11 +131,42 @@ def ensure_pool(rng: random.Random) -> tuple[list[tuple[int, str, str]], list[in
     )
 
 
-def generate_corpus(count: int, seed: int = 1, refresh: bool = True) -> int:
+def fill_corpus(count: int, seed: int = 1, batch: int = BATCH, progress=None) -> int:
+    """Add `count` articles published over the last three years, oldest first, in
+    batches (each its own slice of the timeline); category membership is recomputed
+    once, after the last. `progress(written)` is told after each batch."""
+    newest = timezone.now() - timedelta(minutes=1)
+    oldest = newest - TIMELINE
+    written = 0
+    while written < count:
+        size = min(batch, count - written)
+        generate_corpus(
+            size,
+            seed=seed + written,
+            refresh=written + size >= count,
+            published=(
+                oldest + TIMELINE * written / count,
+                oldest + TIMELINE * (written + size) / count,
+            ),
+        )
+        written += size
+        if progress:
+            progress(written)
+    return written
+
+
+def generate_corpus(
+    count: int, seed: int = 1, refresh: bool = True, published: tuple | None = None
+) -> int:
     """Add `count` published synthetic articles; return how many were written.
 
-    With refresh, category membership is recomputed afterwards (in bulk SQL).
+    Their dates fall between the two of `published` (default: the last three years), and
+    rise with their ids. With refresh, category membership is recomputed afterwards (in
+    bulk SQL).
     """
+    if published is None:
+        newest = timezone.now() - timedelta(minutes=1)
+        published = (newest - TIMELINE, newest)
     rng = random.Random(seed)
     vocabulary = demo_vocabulary()
     entities, tag_ids, source_ids = ensure_pool(rng)
@@ -141,8 +175,9 @@ def generate_corpus(count: int, seed: int = 1, refresh: bool = True) -> int:
         cursor.execute(f"LOCK TABLE {Article._meta.db_table} IN EXCLUSIVE MODE")
         first_id = _next_ids(cursor, Article, count)
         first_paragraph_id = _next_ids(cursor, Paragraph, count * PARAGRAPHS[1])
+        dates = _dates(rng, published, count)
         rows = _article_rows(
-            rng, vocabulary, entities, weights, tag_ids, source_ids, first_id, count
+            rng, vocabulary, entities, weights, tag_ids, source_ids, first_id, dates
         )
         articles, paragraphs, mentions, tags = [], [], [], []
         for article, article_paragraphs, article_mentions, article_tags in rows:
@@ -161,7 +196,6 @@ def generate_corpus(count: int, seed: int = 1, refresh: bool = True) -> int:
                 f"{model._meta.db_table}))",
                 [model._meta.db_table],
             )
-        sync_translation_state(range(first_id, first_id + count))
     if refresh:
         refresh_membership(Category.objects.all())
     content_changed()
@@ -173,14 +207,20 @@ ARTICLE_COLUMNS = [
     *("credit", "author", "source_id", "source_url", "status", "published_at", "needs_review"),
     *("import_ref", "import_digest", "created_at", "updated_at"),
     *("tag_ids", "entity_ids", "category_ids", "body_vi", "body_en", "entity_names"),
+    *("translation", "block_count", "translated_block_count"),
 ]
 
 
+def _dates(rng, published: tuple, count: int) -> list:
+    oldest, newest = published
+    return sorted(oldest + (newest - oldest) * rng.random() for _ in range(count))
+
+
 def _article_rows(
-    rng, vocabulary, entities, weights, tag_ids, source_ids, first_id, count
+    rng, vocabulary, entities, weights, tag_ids, source_ids, first_id, dates
 ) -> Iterator:
     now = timezone.now()
-    for offset in range(count):
+    for offset, published_at in enumerate(dates):
         article_id = first_id + offset
         picked = rng.choices(entities, weights=weights, k=rng.randint(2, 6))
         chosen = list({entity[0]: entity for entity in picked}.values())
@@ -195,9 +235,11 @@ def _article_rows(
             (article_id, position, *pair(rng.randint(*WORDS_PER_PARAGRAPH)))
             for position in range(1, rng.randint(*PARAGRAPHS) + 1)
         ]
-        if rng.random() < UNTRANSLATED_SHARE:
+        translated = rng.random() >= UNTRANSLATED_SHARE
+        if not translated:
             title_en = lead_en = ""
             paragraphs = [(a, p, vi, "") for a, p, vi, _ in paragraphs]
+        blocks = 1 + len(paragraphs)  # the lead, then each paragraph
         mention_rows = [(article_id, pk, n) for pk, n in mentions.items() if n]
         article_tag_ids = sorted(rng.sample(tag_ids, k=min(3, len(tag_ids))))
         tags = [(article_id, tag) for tag in article_tag_ids]
@@ -210,7 +252,7 @@ def _article_rows(
             "lead_en": lead_en,
             "source_id": rng.choice(source_ids),
             "status": Article.Status.PUBLISHED,
-            "published_at": now - timedelta(minutes=rng.randint(1, 60 * 24 * 365 * 3)),
+            "published_at": published_at,
             "needs_review": False,
             "import_ref": f"synthetic-{article_id}",
             "created_at": now,
@@ -226,6 +268,11 @@ def _article_rows(
                 if mentions[pk]
                 for name in (name_vi, name_en)
             ),
+            "translation": Article.Translation.COMPLETE
+            if translated
+            else Article.Translation.MISSING,
+            "block_count": blocks,
+            "translated_block_count": blocks if translated else 0,
         }
         article = tuple(article.get(column, "") for column in ARTICLE_COLUMNS)
         yield article, paragraphs, mention_rows, tags

@@ -58,7 +58,7 @@ def fill_to(articles: int, say=print) -> None:
     """
     from django.core.management import call_command
 
-    from articles.corpus import generate_corpus
+    from articles.corpus import fill_corpus
     from articles.models import Article
 
     call_command("migrate", verbosity=0)
@@ -70,10 +70,7 @@ def fill_to(articles: int, say=print) -> None:
     if missing > 0:
         say(f"Loading {missing:,} synthetic articles…")
         started = time.perf_counter()
-        batch = 20_000
-        for done in range(0, missing, batch):
-            size = min(batch, missing - done)
-            generate_corpus(size, seed=done + articles, refresh=done + size >= missing)
+        fill_corpus(missing, seed=articles)
         elapsed = time.perf_counter() - started
         say(
             f"  loaded in {elapsed:.0f} s ({missing / elapsed:,.0f} articles/s, membership "

@@ -27,3 +27,12 @@ def test_generate_corpus_can_run_twice():
 
     assert Article.objects.count() == 20
     assert Article.objects.create(slug="after", title_vi="Sau", lead_vi="Sau.").pk > 0
+
+
+@pytest.mark.django_db
+def test_generated_articles_are_written_in_the_order_they_were_published():
+    call_command("generate_corpus", "--articles", "60", "--batch", "25")
+
+    dates = list(Article.objects.order_by("pk").values_list("published_at", flat=True))
+    assert dates == sorted(dates)
+    assert (dates[-1] - dates[0]).days > 365

@@ -2,28 +2,32 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.corpus import generate_corpus
+from articles.corpus import BATCH, fill_corpus
 
 
 class Command(BaseCommand):
-    help = "Add N synthetic published bilingual articles with entities and tags (bulk COPY)."
+    help = (
+        "Add N synthetic published bilingual articles with entities and tags (bulk COPY), "
+        "dated over the last three years in the order they were published."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--articles", type=int, required=True, metavar="N")
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--batch", type=int, default=20_000, help="Articles per COPY batch.")
+        parser.add_argument("--batch", type=int, default=BATCH, help="Articles per COPY batch.")
 
     def handle(self, *args, articles, seed, batch, **options):
         if articles < 1:
             raise CommandError("--articles must be at least 1")
+        if batch < 1:
+            raise CommandError("--batch must be at least 1")
         started = time.perf_counter()
-        written = 0
-        while written < articles:
-            size = min(batch, articles - written)
-            written += generate_corpus(
-                size, seed=seed + written, refresh=written + size >= articles
-            )
-            self.stderr.write(f"{written}/{articles} articles", ending="\r")
+        written = fill_corpus(
+            articles,
+            seed=seed,
+            batch=batch,
+            progress=lambda done: self.stderr.write(f"{done}/{articles} articles", ending="\r"),
+        )
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Added {written} articles in {elapsed:.1f} s ({written / elapsed:,.0f} articles/s)."
