@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from articles.membership import refresh_membership
@@ -132,11 +133,16 @@ def ensure_pool(rng: random.Random) -> tuple[list[tuple[int, str, str]], list[in
 
 
 def fill_corpus(count: int, seed: int = 1, batch: int = BATCH, progress=None) -> int:
-    """Add `count` articles published over the last three years, oldest first, in
-    batches (each its own slice of the timeline); category membership is recomputed
-    once, after the last. `progress(written)` is told after each batch."""
+    """Add `count` articles, oldest first, in batches (each its own slice of the
+    timeline), published after the synthetic articles already there (or over the last
+    three years) up to now; category membership is recomputed once, after the last.
+    `progress(written)` is told after each batch."""
     newest = timezone.now() - timedelta(minutes=1)
-    oldest = newest - TIMELINE
+    latest = Article.objects.filter(slug__startswith="synthetic-").aggregate(
+        latest=Max("published_at")
+    )["latest"]
+    oldest = min(latest, newest) if latest else newest - TIMELINE
+    timeline = newest - oldest
     written = 0
     while written < count:
         size = min(batch, count - written)
@@ -145,8 +151,8 @@ def fill_corpus(count: int, seed: int = 1, batch: int = BATCH, progress=None) ->
             seed=seed + written,
             refresh=written + size >= count,
             published=(
-                oldest + TIMELINE * written / count,
-                oldest + TIMELINE * (written + size) / count,
+                oldest + timeline * (written / count),
+                oldest + timeline * ((written + size) / count),
             ),
         )
         written += size

@@ -70,7 +70,7 @@ def fill_to(articles: int, say=print) -> None:
     if missing > 0:
         say(f"Loading {missing:,} synthetic articles…")
         started = time.perf_counter()
-        fill_corpus(missing, seed=articles)
+        fill_corpus(missing, seed=articles - missing)  # a resumed fill writes new text
         elapsed = time.perf_counter() - started
         say(
             f"  loaded in {elapsed:.0f} s ({missing / elapsed:,.0f} articles/s, membership "

@@ -36,3 +36,14 @@ def test_generated_articles_are_written_in_the_order_they_were_published():
     dates = list(Article.objects.order_by("pk").values_list("published_at", flat=True))
     assert dates == sorted(dates)
     assert (dates[-1] - dates[0]).days > 365
+
+
+@pytest.mark.django_db
+def test_a_second_corpus_is_published_after_the_first():
+    call_command("generate_corpus", "--articles", "30")
+    first = list(Article.objects.values_list("published_at", flat=True))
+    call_command("generate_corpus", "--articles", "30", "--seed", "2")
+
+    later = Article.objects.exclude(published_at__in=first)
+    assert later.count() == 30
+    assert min(later.values_list("published_at", flat=True)) >= max(first)
