@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from articles.membership import refresh_membership
-from articles.models import Article, Category, Entity, Mention, Paragraph, Source, Tag
+from articles.models import Article, Entity, Mention, Paragraph, Source, Tag
 from articles.text import fold_diacritics
 from newsreader.pagecache import content_changed
 
@@ -135,8 +135,7 @@ def ensure_pool(rng: random.Random) -> tuple[list[tuple[int, str, str]], list[in
 def fill_corpus(count: int, seed: int = 1, batch: int = BATCH, progress=None) -> int:
     """Add `count` articles, oldest first, in batches (each its own slice of the
     timeline), published after the synthetic articles already there (or over the last
-    three years) up to now; category membership is recomputed once, after the last.
-    `progress(written)` is told after each batch."""
+    three years) up to now. `progress(written)` is told after each batch."""
     newest = timezone.now() - timedelta(minutes=1)
     latest = Article.objects.filter(slug__startswith="synthetic-").aggregate(
         latest=Max("published_at")
@@ -149,7 +148,6 @@ def fill_corpus(count: int, seed: int = 1, batch: int = BATCH, progress=None) ->
         generate_corpus(
             size,
             seed=seed + written,
-            refresh=written + size >= count,
             published=(
                 oldest + timeline * (written / count),
                 oldest + timeline * ((written + size) / count),
@@ -161,14 +159,12 @@ def fill_corpus(count: int, seed: int = 1, batch: int = BATCH, progress=None) ->
     return written
 
 
-def generate_corpus(
-    count: int, seed: int = 1, refresh: bool = True, published: tuple | None = None
-) -> int:
+def generate_corpus(count: int, seed: int = 1, published: tuple | None = None) -> int:
     """Add `count` published synthetic articles; return how many were written.
 
     Their dates fall between the two of `published` (default: the last three years), and
-    rise with their ids. With refresh, category membership is recomputed afterwards (in
-    bulk SQL).
+    rise with their ids. Their categories are filled in the same transaction, as an import
+    does, so that each row's second version lies beside its batch.
     """
     if published is None:
         newest = timezone.now() - timedelta(minutes=1)
@@ -202,8 +198,7 @@ def generate_corpus(
                 f"{model._meta.db_table}))",
                 [model._meta.db_table],
             )
-    if refresh:
-        refresh_membership(Category.objects.all())
+        refresh_membership(article_ids=range(first_id, first_id + count))
     content_changed()
     return count
 
