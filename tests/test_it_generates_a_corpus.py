@@ -6,9 +6,12 @@ from articles.models import Article, Category, Mention, Paragraph, Tag
 
 @pytest.mark.django_db
 def test_generate_corpus_adds_published_bilingual_articles_with_entities_and_tags(capsys):
-    tag = Tag.objects.create(slug="synthetic-0", name_vi="chủ đề 0", name_en="topic 0")
+    tags = [
+        Tag.objects.create(slug=f"synthetic-{n}", name_vi=f"chủ đề {n}", name_en=f"topic {n}")
+        for n in range(20)
+    ]
     category = Category.objects.create(slug="topic", name_vi="Chủ đề", name_en="Topic")
-    category.any_tags.add(tag)
+    category.any_tags.add(*tags)  # a third of the 60 synthetic tags: most articles
 
     call_command("generate_corpus", "--articles", "120", "--batch", "50")
 
@@ -16,7 +19,11 @@ def test_generate_corpus_adds_published_bilingual_articles_with_entities_and_tag
     assert Paragraph.objects.count() >= 120 * 4
     assert Mention.objects.values("article").distinct().count() > 60
     assert Article.objects.translated().count() > 60
-    assert category.articles.count() > 0
+    members = set(Article.objects.in_category(category).values_list("pk", flat=True))
+    assert members == set(Article.objects.selected_by(category).values_list("pk", flat=True))
+    first = Article.objects.order_by("pk").values_list("pk", flat=True)[0]
+    batches = {(pk - first) // 50 for pk in members}
+    assert len(members) > 60 and len(batches) == 3
     assert "Added 120 articles" in capsys.readouterr().out
 
 
