@@ -1,7 +1,7 @@
 """Synthetic bilingual articles in bulk, for benchmarks and load tests.
 
 Text is sampled from the words of the demo articles (so word frequencies look like
-news), with entity names woven in; rows go to PostgreSQL with COPY, thousands a second.
+news), with entity names woven in; rows go to PostgreSQL with COPY.
 Articles are written in the order they were published, as a news site's table fills, so
 that ids and dates rise together.
 """
