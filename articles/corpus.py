@@ -136,11 +136,12 @@ def fill_corpus(count: int, seed: int = 1, batch: int = BATCH, progress=None) ->
     """Add `count` articles, oldest first, in batches (each its own slice of the
     timeline), published after the synthetic articles already there (or over the last
     three years) up to now. `progress(written)` is told after each batch."""
-    newest = timezone.now() - timedelta(minutes=1)
+    oldest, newest = _last_three_years()
     latest = Article.objects.filter(slug__startswith="synthetic-").aggregate(
         latest=Max("published_at")
     )["latest"]
-    oldest = min(latest, newest) if latest else newest - TIMELINE
+    if latest:
+        oldest = min(latest, newest)
     timeline = newest - oldest
     written = 0
     while written < count:
@@ -159,6 +160,11 @@ def fill_corpus(count: int, seed: int = 1, batch: int = BATCH, progress=None) ->
     return written
 
 
+def _last_three_years() -> tuple:
+    newest = timezone.now() - timedelta(minutes=1)  # published, not scheduled
+    return newest - TIMELINE, newest
+
+
 def generate_corpus(count: int, seed: int = 1, published: tuple | None = None) -> int:
     """Add `count` published synthetic articles; return how many were written.
 
@@ -166,9 +172,7 @@ def generate_corpus(count: int, seed: int = 1, published: tuple | None = None) -
     rise with their ids. Their categories are filled in the same transaction, as an import
     does, so that each row's second version lies beside its batch.
     """
-    if published is None:
-        newest = timezone.now() - timedelta(minutes=1)
-        published = (newest - TIMELINE, newest)
+    published = published or _last_three_years()
     rng = random.Random(seed)
     vocabulary = demo_vocabulary()
     entities, tag_ids, source_ids = ensure_pool(rng)

@@ -8,7 +8,8 @@ from articles.corpus import BATCH, fill_corpus
 class Command(BaseCommand):
     help = (
         "Add N synthetic published bilingual articles with entities and tags (bulk COPY), "
-        "dated over the last three years in the order they were published."
+        "written in the order they were published: over the last three years, or after the "
+        "synthetic articles already there."
     )
 
     def add_arguments(self, parser):
