@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from articles.editing import current_version
 from articles.history import Change, revision_changes
 from articles.models import Article, Category, Entity, Paragraph
+from articles.publishing import current_version
 from articles.translation import stamp_changed_texts
 
 POSITION_OFFSET = 1_000_000  # out of the way while paragraphs change places
@@ -42,7 +42,7 @@ class ArticleForm(forms.ModelForm):
     """The article with what is picked for it, and the version it was opened at."""
 
     # Not "entities": the model's field of that name goes through Mention, which a form
-    # cannot set directly (articles.editing.set_entities_by_hand does).
+    # cannot set directly (articles.entities.linking.set_entities_by_hand does).
     linked_entities = forms.ModelMultipleChoiceField(
         Entity.objects.all(),
         required=False,
@@ -214,33 +214,6 @@ class MergeEntitiesForm(forms.Form):
     def __init__(self, *args, entities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = entities
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)]
-
-
-class ImportFilesForm(forms.Form):
-    files = MultipleFileField(
-        allow_empty_file=True,  # the importer refuses it, in its report
-        label=capfirst(_("files")),
-        help_text=_(
-            "Raw scraped articles (NAME.txt), each with its translation (NAME.en.txt) "
-            "if there is one."
-        ),
-    )
-    publish = forms.BooleanField(required=False, label=_("publish them at once"))
 
 
 class CategoryRuleForm(forms.Form):

@@ -3,7 +3,7 @@
 django-simple-history stores each revision as a row of the object's historical model
 (Article.history, Entity.history, Category.history) with who changed it, when and why.
 Besides the object's own fields, each row keeps in `related` what belongs to the object
-but lives in other tables, so that a revert (articles.editing.revert) brings it all back:
+but lives in other tables, so that a revert (revert(), below) brings it all back:
 
 - an article's paragraphs (both texts and when each changed) and the entities an editor
   added to it by hand;
@@ -20,12 +20,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from articles.models import Article, Category, Entity, EntityAlias, Mention, Paragraph, Tag
+from articles.entities.linking import RELINK_AT_ONCE, relink_entity, set_entities_by_hand
+from articles.models import (
+    Article,
+    Category,
+    Entity,
+    EntityAlias,
+    Mention,
+    Paragraph,
+    Source,
+    Tag,
+)
 
 REASON_LENGTH = 100  # django-simple-history's history_change_reason column
 FIRST_REVISION_REASON = "As it was before its first recorded change"
@@ -224,3 +235,87 @@ def changes_by_record(records) -> dict[int, list[Change]]:
     for newer, older in pairwise(records):
         changes[newer.history_id] = revision_changes(older, newer)
     return changes
+
+
+# --- Reverting -------------------------------------------------------------------------------
+
+# What a revert leaves as it is: identity, bookkeeping, and what follows from the rest.
+NOT_REVERTED = {
+    *("id", "slug", "version", "import_ref", "import_digest", "created_at", "updated_at"),
+    "tag_ids",
+}
+
+
+@transaction.atomic
+def revert(record):
+    """Bring an article, entity or category back to a revision, related rows included,
+    and record that as a new revision (so a revert can be undone too)."""
+    model = record.instance_type
+    obj = model.objects.select_for_update().get(pk=record.id)
+    for field in record.tracked_fields:
+        if field.attname not in NOT_REVERTED:
+            setattr(obj, field.attname, getattr(record, field.attname))
+    if not model.objects.exclude(pk=obj.pk).filter(slug=record.slug).exists():
+        obj.slug = record.slug
+    if model is Article:
+        _revert_article(obj, record)
+    elif model is Entity:
+        _revert_entity(obj, record)
+    else:
+        _revert_category(obj, record)
+    when = formats.date_format(record.history_date, "SHORT_DATETIME_FORMAT")
+    record_revision([obj], reason=f"Reverted to the revision of {when}")
+    return obj
+
+
+def _revert_article(article: Article, record) -> None:
+    if article.source_id and not Source.objects.filter(pk=article.source_id).exists():
+        article.source_id = None
+    article.version += 1
+    article.save()
+    related = record.related
+    if related is not None:
+        article.paragraphs.all().delete()
+        Paragraph.objects.bulk_create(
+            Paragraph(
+                article=article,
+                position=position,
+                text_vi=text_vi,
+                text_en=text_en,
+                vi_changed_at=parse_datetime(vi_changed_at),
+                en_changed_at=parse_datetime(en_changed_at),
+            )
+            for position, (text_vi, text_en, vi_changed_at, en_changed_at) in enumerate(
+                related["paragraphs"], start=1
+            )
+        )
+        existing = Entity.objects.filter(pk__in=related["entities_by_hand"])
+        set_entities_by_hand(article, existing.values_list("pk", flat=True))
+    article.tags.set(Tag.objects.filter(pk__in=record.tag_ids or []))
+
+
+def _revert_entity(entity: Entity, record) -> None:
+    entity.save()
+    if record.related is not None:
+        entity.aliases.all().delete()
+        taken = set(
+            EntityAlias.objects.values_list("text", "language").filter(
+                text__in=[text for text, _language in record.related["aliases"]]
+            )
+        )
+        EntityAlias.objects.bulk_create(
+            EntityAlias(entity=entity, text=text, language=language)
+            for text, language in record.related["aliases"]
+            if (text, language) not in taken
+        )
+    relink_entity(entity, limit=RELINK_AT_ONCE)
+
+
+def _revert_category(category: Category, record) -> None:
+    category.save()
+    if record.related is not None:
+        for field in Category.RULE_FIELDS:
+            related_model = Category._meta.get_field(field).related_model
+            getattr(category, field).set(
+                related_model.objects.filter(pk__in=record.related.get(field, []))
+            )

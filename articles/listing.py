@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from articles.filters import ArticleFilter, SearchFilter
 from articles.models import Category, Entity, Source, Tag
 from articles.querysets import FACET_WINDOW, SEARCH_CANDIDATES, with_counts
-from articles.search import attach_snippets
-from articles.searchtext import SearchQuery
+from articles.search.highlight import attach_snippets
+from articles.search.query import SearchQuery
 from newsreader.pagecache import remember
 
 FACET_SIZE = 8

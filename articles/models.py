@@ -15,8 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from articles.fields import NFCCharField, NFCTextField
-from articles.querysets import ArticleQuerySet, EntityQuerySet
-from articles.search import FOLD_FUNCTION, HEAD_VECTOR_SQL, PHRASE_VECTOR_SQL, SEARCH_VECTOR_SQL
+from articles.querysets import (
+    ArticleQuerySet,
+    EntityQuerySet,
+    MentionQuerySet,
+    ParagraphQuerySet,
+)
+from articles.search.sql import FOLD_FUNCTION, HEAD_VECTOR_SQL, PHRASE_VECTOR_SQL, SEARCH_VECTOR_SQL
 from articles.text import count_words
 
 WORDS_PER_MINUTE = 200
@@ -46,7 +51,7 @@ def article_statuses():
 class Source(models.Model):
     """The outlet an article was translated from, e.g. Reuters.
 
-    A source with a feed URL is polled by `manage.py fetch_feeds` (articles.feeds_ingest):
+    A source with a feed URL is polled by `manage.py fetch_feeds` (ingest.sources):
     its new items become articles, and the outcome of each fetch is kept here.
     """
 
@@ -79,7 +84,7 @@ class Source(models.Model):
     fetch_every = models.PositiveIntegerField(
         _("fetch every (minutes)"), default=30, db_default=30, validators=[MinValueValidator(5)]
     )
-    # What the last fetches did: kept by articles.feeds_ingest, shown in the admin.
+    # What the last fetches did: kept by ingest.sources, shown in the admin.
     feed_etag = models.CharField(max_length=500, blank=True, default="", editable=False)
     feed_last_modified = models.CharField(max_length=100, blank=True, default="", editable=False)
     last_fetched_at = models.DateTimeField(_("last fetched"), null=True, editable=False)
@@ -153,12 +158,12 @@ class Article(models.Model):
         "Entity", through="Mention", related_name="articles", verbose_name=_("entities")
     )
     # What the article belongs to, as id arrays with GIN indexes: filters and facet counts
-    # read these instead of joining. Kept up to date by articles.membership.
+    # read these instead of joining. Kept up to date by articles.derived.
     tag_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
     entity_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
     category_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
     # The text search reads: paragraphs joined and the names of the mentioned entities,
-    # kept up to date by articles.search.sync_search_text(), and the vectors built from them.
+    # kept up to date by articles.derived, and the vectors PostgreSQL generates from them.
     body_vi = models.TextField(default="", blank=True, editable=False)
     body_en = models.TextField(default="", blank=True, editable=False)
     entity_names = models.TextField(default="", blank=True, editable=False)
@@ -184,12 +189,15 @@ class Article(models.Model):
         _("import reference"), max_length=255, unique=True, null=True, blank=True, editable=False
     )
     import_digest = models.CharField(max_length=64, blank=True, editable=False)
-    # From feeds and bulk files (articles.ingest): the fingerprint of the text as it came
+    # From feeds and bulk files (ingest.saving): the fingerprint of the text as it came
     # in, which finds the same story under another link, and the categories it came with
     # that name no tag, for an editor to consider.
     content_fingerprint = models.CharField(
         max_length=64, blank=True, default="", db_default="", db_index=True, editable=False
     )
+    # What the source last gave, field by field, as digests: a re-import takes the source's
+    # new text only where an editor has not changed it since (ingest.saving).
+    source_fields = models.JSONField(default=dict, db_default={}, blank=True, editable=False)
     suggested_tags = ArrayField(
         models.CharField(max_length=100),
         verbose_name=_("suggested tags"),
@@ -201,7 +209,7 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # How far the English has come, over the lead and the paragraphs (the "blocks"), kept
-    # up to date by articles.translation.sync_translation_state().
+    # up to date by articles.derived.
     translation = models.CharField(
         _("translation"),
         max_length=10,
@@ -221,7 +229,7 @@ class Article(models.Model):
         excluded_fields=[
             *("entity_ids", "category_ids", "body_vi", "body_en", "entity_names"),
             *("search_vector", "head_vector", "phrase_vector", "translation", "block_count"),
-            *("translated_block_count", "content_fingerprint"),
+            *("translated_block_count", "content_fingerprint", "source_fields"),
         ],
     )
     skip_history_when_saving = True  # see RevisionSnapshot
@@ -297,6 +305,8 @@ class Paragraph(models.Model):
     text_en = NFCTextField(_("English"), blank=True)
     vi_changed_at = models.DateTimeField(db_default=Now(), editable=False)
     en_changed_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    objects = ParagraphQuerySet.as_manager()
 
     class Meta:
         ordering = ["position"]
@@ -419,6 +429,8 @@ class Mention(models.Model):
         help_text=_("Kept when the article is re-linked, even if its text does not name it."),
     )
 
+    objects = MentionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-count"]
         constraints = [models.UniqueConstraint(fields=["article", "entity"], name="mention_unique")]
@@ -434,7 +446,7 @@ class Category(models.Model):
     An article belongs when it has ANY of the "any" tags or entities, AND ALL of the "all"
     ones (when given), and NONE of the excluded ones; editors may also pin or exclude
     articles by hand. Membership is stored on each article (category_ids) and refreshed in
-    bulk by articles.membership.refresh_membership().
+    bulk by articles.derived.
     """
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -490,7 +502,7 @@ class Category(models.Model):
 
     @property
     def articles(self):
-        """Its members, as last stored by articles.membership.refresh_membership()."""
+        """Its members, as stored by articles.derived."""
         return Article.objects.filter(category_ids__contains=[self.pk])
 
 

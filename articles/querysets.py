@@ -8,7 +8,16 @@ from django.db import connections, models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from articles.searchtext import fold_for_search
+from articles import derived
+from articles.search.query import (
+    exact_tsquery,
+    exclusions,
+    holds_word_pairs,
+    is_only_word_pairs,
+    reader_tsquery,
+    required_phrases,
+)
+from articles.text import fold
 
 FACET_ARRAYS = ("category_ids", "tag_ids", "entity_ids")
 SEARCH_COLUMNS = (
@@ -25,7 +34,47 @@ EXACT_MATCH_BONUS = 0.5  # an exact-diacritic match in the title or lead ranks f
 FACET_WINDOW = 10_000  # facets count over at most the latest 10,000 articles of a list
 
 
-class ArticleQuerySet(models.QuerySet):
+class NoticedWrites:
+    """update() and bulk_create() tell articles.derived which articles they touched, as
+    Django's signals do for single saves and deletes."""
+
+    article_attname = "article_id"
+
+    def update(self, **kwargs):
+        ids = list(self.values_list(self.article_attname, flat=True).distinct().order_by())
+        count = super().update(**kwargs)
+        derived.mark(ids, texts_changed=bool(derived.TEXT_FIELDS & kwargs.keys()))
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        derived.mark(
+            {getattr(obj, self.article_attname) for obj in created},
+            texts_changed=self.model.__name__ != "Mention",
+        )
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        count = super().bulk_update(objs, fields, *args, **kwargs)
+        derived.mark(
+            {getattr(obj, self.article_attname) for obj in objs},
+            texts_changed=bool(derived.TEXT_FIELDS & set(fields)),
+        )
+        return count
+
+
+class ParagraphQuerySet(NoticedWrites, models.QuerySet):
+    pass
+
+
+class MentionQuerySet(NoticedWrites, models.QuerySet):
+    pass
+
+
+class ArticleQuerySet(NoticedWrites, models.QuerySet):
+    article_attname = "pk"
+
     def published(self):
         return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
 
@@ -159,9 +208,6 @@ class ArticleQuerySet(models.QuerySet):
         in the few articles holding all of them; a phrase of two words is one pair, so
         holding it is matching it, and no positions are read at all.
         """
-        from articles.search import exact_tsquery, holds_word_pairs, reader_tsquery
-        from articles.searchtext import exclusions, is_only_word_pairs, required_phrases
-
         tsquery = reader_tsquery(query)
         by_date = ("-published_at", "-id")
         holding_phrases = self
@@ -199,7 +245,7 @@ class ArticleQuerySet(models.QuerySet):
         names = set(names)
         phrases = [
             SearchQuery(folded, config="simple", search_type="phrase")
-            for folded in sorted({fold_for_search(name) for name in names})
+            for folded in sorted({fold(name) for name in names})
         ]
         condition = Q(search_vector=reduce(operator.or_, phrases)) if phrases else Q(pk__in=[])
         # ids rather than a join, so that both sides can be read through an index

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from articles.linking import highlight_article
+from articles.entities.linking import highlight_article
 from articles.models import Article, Mention
 from newsreader.pagecache import remember
 

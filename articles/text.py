@@ -1,4 +1,5 @@
-"""Text helpers for Vietnamese and English article text: cleaning, folding, slugs, counts."""
+"""Text helpers for Vietnamese and English article text: cleaning, the one diacritic
+fold, slugs, cutting at a word, counts."""
 
 import re
 import unicodedata
@@ -8,8 +9,11 @@ from django.utils.text import slugify
 _LINE_BREAKS = re.compile(r"\r\n?|[\x85\u2028\u2029]")
 _HORIZONTAL_WHITESPACE = re.compile(r"[^\S\n]+")  # any whitespace except the newline
 _INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_COMBINING_MARKS = re.compile("[\u0300-\u036f]")
 # Letters whose "diacritic" is a stroke, which Unicode does not decompose.
-_STROKED_LETTERS = str.maketrans("đĐøØłŁħĦ", "dDoOlLhH")
+STROKED_LETTERS = "đĐøØłŁ"
+UNSTROKED_LETTERS = "ddooll"
+_UNSTROKE = str.maketrans(STROKED_LETTERS, UNSTROKED_LETTERS)
 _FALLBACK_SLUG = "article"
 
 
@@ -24,24 +28,32 @@ def normalize_text(text: str) -> str:
     return "\n".join(_HORIZONTAL_WHITESPACE.sub(" ", line).strip() for line in text.split("\n"))
 
 
-def fold_diacritics(text: str) -> str:
-    """Remove accents and tone marks, with đ → d and Đ → D; case is kept."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_STROKED_LETTERS))
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return unicodedata.normalize("NFC", bare)
+def fold(text: str) -> str:
+    """Lowercase text without accents or tone marks, đ → d: `Đà Nẵng` → `da nang`.
+
+    The one fold of the project: search (mirrored in SQL by articles.search.sql.sql_fold),
+    fingerprints of incoming text, tag names and slugs. Decompose (NFD), drop the combining
+    marks U+0300–U+036F, unstroke đ/Đ (and ø, ł), lowercase.
+    """
+    decomposed = unicodedata.normalize("NFD", text)
+    return _COMBINING_MARKS.sub("", decomposed).translate(_UNSTROKE).lower()
+
+
+def cut_at_word(text: str, limit: int, *, ellipsis: str = "", separator: str = " ") -> str:
+    """The text if it fits in `limit` characters, else its start cut between two words
+    (mid-word only when the first word alone is too long), ending with `ellipsis`."""
+    if len(text) <= limit:
+        return text
+    room = limit - len(ellipsis)
+    head, found, _ = text[: room + 1].rpartition(separator)
+    head = head.rstrip(separator) if found and head.strip(separator) else text[:room]
+    return head + ellipsis
 
 
 def slugify_vi(text: str, max_length: int = 80) -> str:
     """An ASCII slug of at most max_length characters, cut between words, never empty."""
-    slug = slugify(fold_diacritics(text))
-    if len(slug) > max_length:
-        slug = _cut_at_hyphen(slug, max_length)
+    slug = cut_at_word(slugify(fold(text)), max_length, separator="-").strip("-_")
     return slug or _FALLBACK_SLUG
-
-
-def _cut_at_hyphen(slug: str, max_length: int) -> str:
-    head, hyphen, _ = slug[: max_length + 1].rpartition("-")
-    return (head if hyphen else slug[:max_length]).strip("-_")
 
 
 def count_words(text: str) -> int:

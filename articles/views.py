@@ -10,8 +10,8 @@ from articles.feeds import feed_choices
 from articles.listing import article_list
 from articles.models import Article, Category, Entity, Tag
 from articles.reading import article_page
-from articles.search import complete, did_you_mean
-from articles.searchtext import parse_query
+from articles.search.query import parse_query
+from articles.search.suggest import complete, did_you_mean
 from newsreader.pagecache import cache_anonymous_page
 
 READING_MODES = ("parallel", "interleaved", "vi", "en")

@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 
-from articles.entities import Alias, Gazetteer, segment_words
+from articles.entities.matching import Alias, Gazetteer, segment_words
 
 ALIAS_COUNT = 50_000
 RUNS = 100

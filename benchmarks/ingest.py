@@ -25,8 +25,8 @@ WORDS = (25, 45)  # per paragraph
 
 def generate_ndjson(path: Path, items: int, seed: int = SEED) -> None:
     """Bilingual articles from the demo articles' words, naming the database's entities."""
-    from articles.corpus import demo_vocabulary
     from articles.models import Entity, Tag
+    from benchmarks.corpus import demo_vocabulary
 
     rng = random.Random(seed)
     vocabulary = demo_vocabulary()
@@ -81,12 +81,12 @@ def remove_imported() -> int:
 def run(items: int = ITEMS) -> list[dict]:
     from django.conf import settings
 
-    from articles.linking import load_gazetteer
-    from articles.ndjson import import_ndjson
+    from articles.entities.linking import load_gazetteer
+    from ingest.ndjson import import_ndjson
 
     remove_imported()  # what an interrupted run left
     with tempfile.TemporaryDirectory(prefix="newsreader-bench-") as folder:
-        path = Path(folder) / "articles.ndjson"
+        path = Path(folder) / "ingest.ndjson"
         generate_ndjson(path, items)
         started = time.perf_counter()
         gazetteer = load_gazetteer()

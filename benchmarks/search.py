@@ -8,8 +8,7 @@ from django.db.models import F, Q
 from django.test import Client
 
 from articles.models import Article, Category
-from articles.search import reader_tsquery
-from articles.searchtext import parse_query
+from articles.search.query import parse_query, reader_tsquery
 from benchmarks.timing import percentiles
 from newsreader.pagecache import content_changed
 

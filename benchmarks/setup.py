@@ -58,8 +58,8 @@ def fill_to(articles: int, say=print) -> None:
     """
     from django.core.management import call_command
 
-    from articles.corpus import fill_corpus
     from articles.models import Article
+    from benchmarks.corpus import fill_corpus
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)

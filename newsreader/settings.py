@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "articles",
+    "ingest",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
@@ -201,7 +203,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
-# Fetching feeds (articles.feeds_ingest): the longest a whole download may take, and the
+# Fetching feeds (ingest.feedxml): the longest a whole download may take, and the
 # most it may bring (a larger or endless response is cut off and counts as a failure).
 FEED_TIMEOUT_SECONDS = env_int("FEED_TIMEOUT_SECONDS", 20)
 FEED_MAX_BYTES = env_int("FEED_MAX_BYTES", 5 * 1024 * 1024)

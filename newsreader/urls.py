@@ -5,6 +5,7 @@ from django.urls import include, path, register_converter
 
 from articles import feeds, views
 from articles.sitemaps import SITEMAPS
+from ingest.views import import_files
 from newsreader.health import healthz
 
 handler500 = "newsreader.errors.server_error"
@@ -21,6 +22,7 @@ feed_patterns = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("admin/import/", admin.site.admin_view(import_files), name="import_files"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),  # the admin's language switch
     path("robots.txt", views.robots_txt, name="robots_txt"),

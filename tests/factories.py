@@ -1,8 +1,8 @@
 import factory
+from articles.membership import sync_entity_ids, sync_tag_ids
 from django.utils import timezone
 
-from articles.linking import relink_article
-from articles.membership import sync_entity_ids, sync_tag_ids
+from articles.entities.linking import relink_article
 from articles.models import (
     Article,
     Category,

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.entities import Alias, Gazetteer, Mention, highlight_mentions, segment_words
+from articles.entities.matching import Alias, Gazetteer, Mention, highlight_mentions, segment_words
 
 UNITED_STATES, JAPAN, BLINKEN, AUSTIN, KISHIDA, NORTH_KOREA = 1, 2, 3, 4, 5, 6
 RUSSIA, CHINA, TAIWAN, UKRAINE, REUTERS, NATO, PENTAGON = 7, 8, 9, 10, 11, 12, 13

@@ -2,9 +2,9 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from articles.derived import refresh_all
 from django.urls import reverse
 
-from articles.membership import refresh_membership
 from articles.models import Article, Category
 from tests.factories import (
     ArticleFactory,

@@ -6,9 +6,9 @@ from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
+from articles.derived import refresh_all
 
 from articles import sitemaps
-from articles.membership import refresh_membership
 from articles.models import Entity
 from tests.factories import (
     ArticleFactory,

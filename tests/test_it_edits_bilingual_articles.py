@@ -1,9 +1,9 @@
 import re
 
 import pytest
+from articles.derived import refresh_all
 from django.urls import reverse
 
-from articles.membership import refresh_membership
 from articles.models import Article, Mention
 from tests.editors import (
     change_url,

@@ -9,6 +9,7 @@ from io import StringIO
 
 import psycopg
 import pytest
+from articles.management.commands.fetch_feeds import LOCK_KEY
 from django.contrib.admin import site
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
@@ -18,10 +19,9 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from articles.admin import SourceAdmin
-from articles.feeds_ingest import USER_AGENT, html_to_paragraphs
-from articles.management.commands.fetch_feeds import LOCK_KEY
 from articles.models import Article, Source
 from articles.translation import stamp_changed_texts, sync_translation_state
+from ingest.feedxml import USER_AGENT, html_to_paragraphs
 from tests.factories import EntityFactory, SourceFactory, TagFactory
 
 # --- A feed server ----------------------------------------------------------------------------

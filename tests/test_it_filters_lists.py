@@ -5,9 +5,9 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from articles.derived import refresh_all
 from django.utils import timezone
 
-from articles.membership import refresh_membership
 from articles.models import Entity
 from tests.factories import (
     ArticleFactory,

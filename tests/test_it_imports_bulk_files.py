@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from articles.models import Article, Source
-from articles.ndjson import parse_line
-from articles.parsing import ParseError
+from ingest.ndjson import parse_line
+from ingest.parsing import ParseError
 from tests.factories import EntityFactory, SourceFactory, TagFactory
 from tests.test_it_imports_scraped_files import database_snapshot, run_import
 

@@ -2,9 +2,9 @@ import html
 import re
 
 import pytest
+from articles.derived import refresh_all
 from django.urls import reverse
 
-from articles.membership import refresh_membership
 from articles.models import Article, Category, Entity
 from tests.editors import (
     change_url,

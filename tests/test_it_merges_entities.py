@@ -1,8 +1,8 @@
 import pytest
+from articles.derived import refresh_all
 from django.urls import reverse
 
-from articles.linking import link_entities
-from articles.membership import refresh_membership
+from articles.entities.linking import link_entities
 from articles.models import Article, Entity, EntitySuggestion
 from tests.factories import ArticleFactory, CategoryFactory, EntityAliasFactory, EntityFactory
 

@@ -2,9 +2,9 @@ import html
 import re
 
 import pytest
+from articles.derived import refresh_all
 from django.urls import reverse
 
-from articles.membership import refresh_membership
 from articles.models import Category
 from tests.factories import CategoryFactory, TagFactory, TopicArticleFactory
 from tests.test_it_curates_categories import admin_form_data, ids

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from articles.importing import translation_path
 from articles.models import Article
+from ingest.files import translation_path
 from tests.factories import ArticleFactory
 from tests.test_it_imports_from_admin import import_files, upload
 from tests.test_it_imports_scraped_files import VIETNAMESE, run_import

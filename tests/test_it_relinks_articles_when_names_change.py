@@ -6,15 +6,15 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from articles.derived import refresh_all
 from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import editing
-from articles.membership import refresh_membership
+from articles.entities.suggestions import approve_suggestion
 from articles.models import Entity, EntitySuggestion
-from articles.suggestions import approve_suggestion
 from tests.factories import (
     CategoryFactory,
     EntityAliasFactory,

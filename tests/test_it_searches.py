@@ -5,11 +5,11 @@ from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
+from articles.derived import refresh_all
 from django.utils import timezone
 
-from articles.membership import refresh_membership
 from articles.models import Article, Entity
-from articles.search import sync_search_text
+from articles.derived import refresh
 from tests.factories import (
     CategoryFactory,
     DraftArticleFactory,

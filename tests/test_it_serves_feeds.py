@@ -4,9 +4,9 @@ from html import unescape
 
 import feedparser
 import pytest
+from articles.derived import refresh_all
 from django.utils import timezone
 
-from articles.membership import refresh_membership
 from tests.factories import (
     ArticleFactory,
     CategoryFactory,

@@ -4,8 +4,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from articles.derived import refresh_all
 
-from articles.membership import refresh_membership
 from tests.factories import (
     ArticleFactory,
     CategoryFactory,

@@ -3,9 +3,9 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from articles.derived import refresh_all
 from django.utils import timezone
 
-from articles.membership import refresh_membership
 from articles.models import Entity
 from tests.factories import (
     ArticleFactory,

@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import call_command
 
+from articles.entities.suggestions import approve_suggestion, reject_suggestions, suggest_entities
 from articles.models import Entity, EntityAlias, EntitySuggestion
-from articles.suggestions import approve_suggestion, reject_suggestions, suggest_entities
 from tests.factories import ArticleFactory
 
 TEXT = "Ngoại trưởng Retno Marsudi đã gặp người đồng cấp tại Jakarta hôm qua."

@@ -142,7 +142,7 @@ def test_the_list_filters_on_the_translation_state(admin_client):
 
 
 def test_reimporting_a_changed_translation_makes_the_article_complete_again(admin_client, tmp_path):
-    from articles.importing import import_file
+    from ingest.files import import_file
     from tests.test_it_imports_scraped_files import ENGLISH, VIETNAMESE, write_article
 
     path = write_article(tmp_path, "energy", VIETNAMESE, ENGLISH)
@@ -158,7 +158,7 @@ def test_reimporting_a_changed_translation_makes_the_article_complete_again(admi
 
 @pytest.mark.django_db
 def test_generated_articles_carry_their_translation_state():
-    from articles.corpus import generate_corpus
+    from benchmarks.corpus import generate_corpus
 
     generate_corpus(40)
     states = ("translation", "block_count", "translated_block_count")

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.parsing import ParsedText, ParseError, decode_raw, derive_title, parse_article
+from ingest.parsing import ParsedText, ParseError, decode_raw, derive_title, parse_article
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 SAMPLE = SAMPLES / "000_c7c1a47f91e5f97c.txt"

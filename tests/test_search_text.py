@@ -2,19 +2,19 @@ import re
 import unicodedata
 
 import pytest
-from django.db import connection
-from django.utils import translation
-
 from articles.searchtext import (
     MAX_QUERY_CHARS,
-    fold_for_search,
+    fold,
     highlight_snippet,
     is_only_word_pairs,
     parse_query,
     query_terms,
     required_phrases,
 )
-from articles.text import fold_diacritics
+from django.db import connection
+from django.utils import translation
+
+from articles.text import fold
 
 EMPTY_HINT = "Type a word or a name to search for."
 NO_WORDS_HINT = "Your search has no words in it; try a word or a name."
@@ -52,7 +52,7 @@ def marked_words(html: str) -> list[str]:
     return re.findall(r"<mark>(.*?)</mark>", html)
 
 
-# --- fold_for_search and the fold table --------------------------------------------------------
+# --- fold and the fold table --------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -66,39 +66,39 @@ def marked_words(html: str) -> list[str]:
     ],
 )
 def test_fold_for_search_gives_lowercase_ascii(text, folded):
-    assert fold_for_search(text) == folded
+    assert fold(text) == folded
 
 
 def test_decomposed_text_folds_like_composed_text():
     composed = "Nhật Bản đất hiếm Thủ tướng"
 
-    assert fold_for_search(unicodedata.normalize("NFD", composed)) == fold_for_search(composed)
+    assert fold(unicodedata.normalize("NFD", composed)) == fold(composed)
 
 
 def test_characters_outside_the_table_are_only_lowercased():
-    assert fold_for_search("Москва 東京 Æther") == "москва 東京 æther"
+    assert fold("Москва 東京 Æther") == "москва 東京 æther"
 
 
 @pytest.mark.parametrize("vowel", every_toned_vowel())
 def test_every_toned_vowel_folds_to_its_bare_ascii_vowel_in_either_case(vowel):
-    bare = fold_diacritics(vowel).lower()  # the other fold, as a reference
+    bare = fold(vowel).lower()  # the other fold, as a reference
 
-    assert fold_for_search(vowel) == bare
-    assert fold_for_search(vowel.upper()) == bare
+    assert fold(vowel) == bare
+    assert fold(vowel.upper()) == bare
     assert bare.isascii()
 
 
 def test_real_vietnamese_words_fold_to_ascii_in_any_case():
     for phrase in REAL_VIETNAMESE_PHRASES:
         for variant in (phrase, phrase.upper(), phrase.lower()):
-            assert fold_for_search(variant).isascii(), variant
-            assert fold_for_search(variant) == fold_diacritics(phrase).lower()
+            assert fold(variant).isascii(), variant
+            assert fold(variant) == fold(phrase).lower()
 
 
 def test_fold_for_search_is_stable_when_applied_twice():
-    once = fold_for_search("Quốc hội Việt Nam ĐÃ THÔNG QUA")
+    once = fold("Quốc hội Việt Nam ĐÃ THÔNG QUA")
 
-    assert fold_for_search(once) == once
+    assert fold(once) == once
 
 
 # --- The same fold in PostgreSQL ------------------------------------------------------------
@@ -121,7 +121,7 @@ def test_postgresql_folds_exactly_as_python_does():
         )
         folded_in_sql = [row[0] for row in cursor.fetchall()]
 
-    assert folded_in_sql == [fold_for_search(sample) for sample in samples]
+    assert folded_in_sql == [fold(sample) for sample in samples]
 
 
 # --- parse_query -------------------------------------------------------------------------------

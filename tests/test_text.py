@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from articles.text import count_words, fold_diacritics, normalize_text, slugify_vi
+from articles.text import count_words, fold, normalize_text, slugify_vi
 
 
 @pytest.fixture
@@ -54,29 +54,29 @@ def test_en_dash_inside_text_survives():
     assert normalize_text("Hợp tác Mỹ – Nhật") == "Hợp tác Mỹ – Nhật"
 
 
-# --- fold_diacritics --------------------------------------------------------------------------
+# --- fold --------------------------------------------------------------------------
 
 
 def test_vietnamese_tone_marks_and_accents_are_removed():
-    assert fold_diacritics("Nhật Bản đất hiếm Đài Loan") == "Nhat Ban dat hiem Dai Loan"
+    assert fold("Nhật Bản đất hiếm Đài Loan") == "Nhat Ban dat hiem Dai Loan"
 
 
 def test_d_with_stroke_folds_to_d_in_both_cases():
-    assert fold_diacritics("đĐ") == "dD"
+    assert fold("đĐ") == "dD"
 
 
 def test_folding_keeps_letter_case():
-    assert fold_diacritics("ỨNG PHÓ ứng phó") == "UNG PHO ung pho"
+    assert fold("ỨNG PHÓ ứng phó") == "UNG PHO ung pho"
 
 
 def test_other_latin_accents_are_removed_too():
-    assert fold_diacritics("Café Ñandú Zürich") == "Cafe Nandu Zurich"
+    assert fold("Café Ñandú Zürich") == "Cafe Nandu Zurich"
 
 
 def test_decomposed_input_folds_like_composed_input():
     decomposed = unicodedata.normalize("NFD", "Quốc phòng")
 
-    assert fold_diacritics(decomposed) == "Quoc phong"
+    assert fold(decomposed) == "Quoc phong"
 
 
 # --- slugify_vi -------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 import pytest
+from articles.derived import refresh_all
 from axe_playwright_python.sync_playwright import Axe
 
-from articles.importing import import_file
-from articles.membership import refresh_membership
+from ingest.files import import_file
 from tests.factories import ArticleFactory, CategoryFactory, EntityFactory, TagFactory, retag
 from tests.test_it_imports_scraped_files import ENGLISH, VIETNAMESE, write_article
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from articles.entities.suggestions import suggest_entities
 from articles.models import Article
-from articles.suggestions import suggest_entities
 
 
 class Command(BaseCommand):

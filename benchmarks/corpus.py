@@ -17,12 +17,11 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from articles.membership import refresh_membership
+from articles import derived
 from articles.models import Article, Entity, Mention, Paragraph, Source, Tag
-from articles.text import fold_diacritics
-from newsreader.pagecache import content_changed
+from articles.text import fold
 
-DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEMO_DIR = Path(__file__).resolve().parent.parent / "ingest" / "demo"
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 SURNAMES = [
     "Nguyễn",
@@ -106,7 +105,7 @@ def ensure_pool(rng: random.Random) -> tuple[list[tuple[int, str, str]], list[in
                 slug=f"synthetic-{number}",
                 kind=rng.choice(Entity.Kind.values),
                 name_vi=f"{name_vi} {number}",
-                name_en=f"{fold_diacritics(name_vi)} {number}",
+                name_en=f"{fold(name_vi).title()} {number}",
             )
         )
     Entity.objects.bulk_create(new_entities, batch_size=1000)
@@ -202,8 +201,8 @@ def generate_corpus(count: int, seed: int = 1, published: tuple | None = None) -
                 f"{model._meta.db_table}))",
                 [model._meta.db_table],
             )
-        refresh_membership(article_ids=range(first_id, first_id + count))
-    content_changed()
+        derived.refresh(range(first_id, first_id + count))
+        derived.content_changed_on_commit()
     return count
 
 

@@ -20,7 +20,7 @@ from typing import NamedTuple
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.text import fold_diacritics
+from articles.text import fold
 
 VIETNAMESE = "vi"
 ENGLISH = "en"
@@ -266,7 +266,7 @@ def _character_clusters(text: str) -> Iterator[tuple[int, str]]:
 
 @functools.lru_cache(maxsize=65536)
 def _is_vietnamese_syllable(word: str) -> bool:
-    return _VIETNAMESE_SYLLABLE.fullmatch(fold_diacritics(word).lower()) is not None
+    return _VIETNAMESE_SYLLABLE.fullmatch(fold(word).lower()) is not None
 
 
 def _is_capitalized(word: str) -> bool:

@@ -9,11 +9,10 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from articles.editing import RELINK_AT_ONCE, Relinked, relink_entity
-from articles.entities import Gazetteer
-from articles.importing import unique_slug
-from articles.linking import load_gazetteer
+from articles.entities.linking import RELINK_AT_ONCE, Relinked, load_gazetteer, relink_entity
+from articles.entities.matching import Gazetteer
 from articles.models import Article, Entity, EntityAlias, EntitySuggestion
+from articles.slugs import unique_slug
 
 NER_KINDS = {"PER": Entity.Kind.PERSON, "ORG": Entity.Kind.ORGANISATION, "LOC": Entity.Kind.PLACE}
 MIN_NAME_LENGTH = 2

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from django.db import transaction
 
-from articles.membership import sync_tag_ids
 from articles.models import Article, Category, Entity, EntityAlias, Tag
 
 ALIAS_LANGUAGES = {"vi": "vi", "en": "en", "any": ""}
@@ -88,6 +87,5 @@ def apply_article_tags(path: Path) -> int:
         present = set(article.tags.values_list("slug", flat=True))
         missing = [tags[slug] for slug in slugs if slug in tags and slug not in present]
         article.tags.add(*missing)
-        sync_tag_ids([article.pk])
         added += len(missing)
     return added

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.corpus import BATCH, fill_corpus
+from benchmarks.corpus import BATCH, fill_corpus
 
 
 class Command(BaseCommand):

@@ -10,24 +10,23 @@ is optional. Without a title, one is derived from the lead. The English, when gi
 line up paragraph for paragraph. The id keys the article ("ndjson:<id>": make ids unique
 across files, e.g. with the exporter's prefix); a line without one is keyed on its text.
 
-parse_line() is pure; import_ndjson() reads a file line by line and saves each valid line in
-its own transaction (articles.ingest), reporting each invalid one with its line number.
+parse_line() is pure; read_file() reads a file line by line, each valid line an incoming
+article for ingest.saving, each invalid one refused with its line number.
 """
 
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from django.utils import timezone
 
-from articles.entities import Gazetteer
-from articles.importing import ImportOutcome
-from articles.ingest import IncomingArticle, clean_link, save_incoming, text_fingerprint
 from articles.models import Article, Source, Tag
-from articles.parsing import ParsedText, ParseError, check_text_bytes, derive_title
 from articles.text import normalize_text
+from ingest.parsing import ParsedText, ParseError, check_text_bytes, derive_title
+from ingest.saving import IncomingArticle, Outcome, clean_link, refused, text_fingerprint
 
 SUFFIXES = (".ndjson", ".jsonl")
 FIELDS = (
@@ -222,15 +221,10 @@ def count_lines(path: Path) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
 
 
-def import_ndjson(
-    path: Path,
-    *,
-    max_bytes: int,
-    publish: bool = False,
-    gazetteer: Gazetteer | None = None,
-) -> Iterator[ImportOutcome]:
-    """Import each line of an NDJSON file in its own transaction: one outcome a line, or one
-    for the whole file when it is empty, binary or not UTF-8 from its start."""
+def read_file(path: Path, max_bytes: int) -> Iterator[IncomingArticle | Outcome]:
+    """Each line of an NDJSON file as an incoming article, or the reason it is refused; one
+    refusal for the whole file when it is empty, binary or not UTF-8 from its start. The
+    file is read a line at a time, however large it is."""
     try:
         with path.open("rb") as file:
             check_text_bytes(file.read(SNIFF_BYTES))
@@ -241,16 +235,14 @@ def import_ndjson(
             try:
                 if isinstance(line, ParseError):
                     raise line
-                item = parse_line(line)
+                yield replace(parse_line(line), label=label)
             except ParseError as error:
-                yield ImportOutcome(path, "refused", reason=str(error), label=label)
-                continue
-            yield save_incoming(item, publish=publish, gazetteer=gazetteer, label=label)
+                yield refused(label, str(error))
         if not has_lines:
-            yield ImportOutcome(path, "refused", reason="empty file")
+            yield refused(str(path), "empty file")
     except ParseError as error:
-        yield ImportOutcome(path, "refused", reason=str(error))
+        yield refused(str(path), str(error))
     except FileNotFoundError:
-        yield ImportOutcome(path, "refused", reason="no such file")
+        yield refused(str(path), "no such file")
     except OSError as error:
-        yield ImportOutcome(path, "refused", reason=f"cannot be read ({error.strerror})")
+        yield refused(str(path), f"cannot be read ({error.strerror})")

@@ -1,0 +1,5 @@
+"""The newsroom in Django's admin: one module per family of models."""
+
+from articles.admin import articles, categories, entities, sources, tags
+
+__all__ = ["articles", "categories", "entities", "sources", "tags"]

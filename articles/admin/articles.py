@@ -1,0 +1,213 @@
+"""Articles: bilingual pairs side by side, topics, publication and translation state."""
+
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from articles import publishing
+from articles.admin.base import HTTPS_URLS, RevisionAdmin, intermediate_page
+from articles.categories import add_to_category, set_categories
+from articles.entities.linking import relink_articles, set_entities_by_hand
+from articles.forms import AddToCategoryForm, ArticleForm, ParagraphForm, ParagraphFormSet
+from articles.models import Article, Category, Mention, Paragraph
+
+
+class CategoryListFilter(admin.SimpleListFilter):
+    title = _("category")
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        return [(category.pk, str(category)) for category in Category.objects.all()]
+
+    def queryset(self, request, queryset):
+        category = Category.objects.filter(pk=self.value()).first() if self.value() else None
+        return queryset.in_category(category) if category else queryset
+
+    def value(self):
+        value = super().value()
+        return value if value and value.isdigit() else None
+
+
+class ParagraphInline(admin.TabularInline):
+    """The body as Vietnamese | English pairs, side by side; add, remove or renumber them."""
+
+    model = Paragraph
+    form = ParagraphForm
+    formset = ParagraphFormSet
+    extra = 1
+    fields = ["order", "text_vi", "text_en", "translation_note"]
+    readonly_fields = ["translation_note"]
+    verbose_name = _("paragraph pair")
+    verbose_name_plural = _("paragraphs: Vietnamese | English")
+
+    @admin.display(description=_("translation"))
+    def translation_note(self, paragraph):
+        if not paragraph.pk:
+            return ""
+        if not paragraph.text_en:
+            return _("missing")
+        if paragraph.vi_changed_at > paragraph.en_changed_at:
+            return _("stale: the Vietnamese changed after the English")
+        return _("up to date")
+
+
+@admin.register(Article)
+class ArticleAdmin(RevisionAdmin):
+    form = ArticleForm
+    formfield_overrides = HTTPS_URLS
+    list_display = [
+        "title_vi",
+        "status",
+        "published_at",
+        "translation_state",
+        "source",
+        "needs_review",
+    ]
+    list_filter = ["status", "needs_review", "translation", "source", CategoryListFilter]
+    search_fields = ["title_vi", "title_en", "lead_vi", "lead_en"]
+    date_hierarchy = "published_at"
+    list_select_related = ["source"]
+    show_full_result_count = False  # one count per page, not two, on 100,000 articles
+    prepopulated_fields = {"slug": ["title_vi"]}
+    autocomplete_fields = ["source", "tags"]
+    inlines = [ParagraphInline]
+    readonly_fields = ["translation_summary", "suggested_tags"]
+    actions = ["publish", "unpublish", "relink", "add_to_category"]
+    fieldsets = [
+        (None, {"fields": [("title_vi", "title_en"), "slug", "needs_review"]}),
+        (_("Lead"), {"fields": [("lead_vi", "lead_en")]}),
+        (
+            _("Figure, byline and source"),
+            {
+                "fields": [
+                    ("caption_vi", "caption_en"),
+                    ("credit", "author"),
+                    "source",
+                    "source_url",
+                ]
+            },
+        ),
+        (_("Topics"), {"fields": ["tags", "suggested_tags", "linked_entities", "categories"]}),
+        (
+            _("Publication"),
+            {
+                "fields": ["status", "published_at"],
+                "description": _(
+                    "Readers see a published article from its publication time on: a time "
+                    "in the future schedules it. Published without a time means now."
+                ),
+            },
+        ),
+        (_("Translation"), {"fields": ["translation_summary"]}),
+    ]
+
+    class Media:
+        css = {"all": ["css/admin-editing.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).without_search_columns()
+
+    @admin.display(description=_("translation"), ordering="translation")
+    def translation_state(self, article):
+        if article.has_paragraph_mismatch:
+            return _("%(state)s (%(translated)d of %(blocks)d)") % {
+                "state": article.get_translation_display(),
+                "translated": article.translated_block_count,
+                "blocks": article.block_count,
+            }
+        return article.get_translation_display()
+
+    @admin.display(description=_("state"))
+    def translation_summary(self, article):
+        if not article.pk:
+            return _("Worked out when the article is saved.")
+        summary = _(
+            "%(state)s: English for %(translated)d of %(blocks)d blocks (the lead and "
+            "the paragraphs)."
+        ) % {
+            "state": article.get_translation_display(),
+            "translated": article.translated_block_count,
+            "blocks": article.block_count,
+        }
+        if article.has_paragraph_mismatch:
+            summary += " " + _("The paragraph counts differ: some pairs have no English.")
+        if article.translation == Article.Translation.STALE:
+            summary += " " + _("Some Vietnamese changed after its English: see the pairs below.")
+        return summary
+
+    def sync_related(self, request, form, formsets, change):
+        article = form.instance
+        picked = {entity.pk for entity in form.cleaned_data["linked_entities"]}
+        set_entities_by_hand(article, picked)
+        set_categories(article, set(form.cleaned_data["categories"]))
+        dropped = set(form.fields["linked_entities"].initial or []) - picked
+        still_named = Mention.objects.filter(article=article, entity_id__in=dropped)
+        for mention in still_named.select_related("entity"):
+            self.message_user(
+                request,
+                _(
+                    "%(entity)s is named in the text, so it stays linked. Change the text or "
+                    "the entity's aliases to unlink it."
+                )
+                % {"entity": mention.entity},
+                messages.WARNING,
+            )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        context["conflict"] = form.conflict
+        context["version_fields"] = [form["base_version"], form["replace_newer"]]
+        if form.conflict and form.conflict.theirs:
+            theirs = form.conflict.theirs
+            context["their_revision_url"] = reverse(
+                "admin:articles_article_simple_history", args=[obj.pk, theirs.history_id]
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.action(description=_("Publish (now, or at their scheduled time)"))
+    def publish(self, request, queryset):
+        count = publishing.publish(queryset)
+        self.message_user(
+            request, ngettext("%d article published.", "%d articles published.", count) % count
+        )
+
+    @admin.action(description=_("Unpublish: back to draft"))
+    def unpublish(self, request, queryset):
+        count = publishing.unpublish(queryset)
+        self.message_user(
+            request,
+            ngettext("%d article unpublished.", "%d articles unpublished.", count) % count,
+        )
+
+    @admin.action(description=_("Re-link entities"))
+    def relink(self, request, queryset):
+        count = relink_articles(queryset.values_list("pk", flat=True))
+        self.message_user(
+            request, ngettext("%d article re-linked.", "%d articles re-linked.", count) % count
+        )
+
+    @admin.action(description=_("Add to a category…"))
+    def add_to_category(self, request, queryset):
+        form = AddToCategoryForm(request.POST if "category" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            category = form.cleaned_data["category"]
+            count = add_to_category(queryset, category)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d article added to %(category)s.",
+                    "%(count)d articles added to %(category)s.",
+                    count,
+                )
+                % {"count": count, "category": category},
+            )
+            return None
+        return intermediate_page(
+            self,
+            request,
+            "admin/articles/article/add_to_category.html",
+            _("Add articles to a category"),
+            form,
+            articles=queryset,
+        )

@@ -1,0 +1,183 @@
+"""Linking articles to the entities they mention: the gazetteer of every name and alias,
+the mentions found in articles' text, and re-linking after names change."""
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.safestring import SafeString
+
+from articles import derived
+from articles.entities.matching import Alias, Gazetteer, highlight_mentions
+from articles.models import Article, Entity, EntityAlias, Mention
+
+GAZETTEER_KEY = "entities:gazetteer"
+RELINK_BATCH = 500
+RELINK_AT_ONCE = 200  # what an editor's save re-links (about 4 s); a command re-links the rest
+
+_built: dict[str, Gazetteer] = {}  # this process's gazetteer, by the token it was built for
+
+
+def load_gazetteer(entities=None) -> Gazetteer:
+    """Every alias and canonical name of the given entities (default: all of them)."""
+    entities = Entity.objects.all() if entities is None else entities
+    aliases = EntityAlias.objects.filter(entity__in=entities)
+    return Gazetteer(
+        [
+            *(
+                Alias(text, language, entity_id)
+                for text, language, entity_id in aliases.values_list(
+                    "text", "language", "entity_id"
+                )
+            ),
+            *(
+                Alias(name, language, pk)
+                for pk, name_vi, name_en in entities.values_list("pk", "name_vi", "name_en")
+                for name, language in ((name_vi, "vi"), (name_en, "en"))
+                if name
+            ),
+        ]
+    )
+
+
+def current_gazetteer() -> Gazetteer:
+    """The gazetteer of every entity, built once per process until any entity or alias
+    changes (on any server: the token that says so is in the shared cache)."""
+    token = cache.get_or_set(GAZETTEER_KEY, uuid.uuid4().hex, None)
+    if token not in _built:
+        _built.clear()
+        _built[token] = load_gazetteer()
+    return _built[token]
+
+
+def entities_changed() -> None:
+    """An entity or alias was written: the next linking builds the gazetteer anew."""
+    cache.set(GAZETTEER_KEY, uuid.uuid4().hex, None)
+
+
+def article_texts(article: Article) -> list[tuple[str, str]]:
+    """(text, language) for every piece of the article that can name an entity.
+
+    The source's name is matched against language-neutral aliases (Reuters, AFP).
+    """
+    texts = [
+        (article.title_vi, "vi"),
+        (article.caption_vi, "vi"),
+        (article.title_en, "en"),
+        (article.caption_en, "en"),
+    ]
+    for vietnamese, english in article.aligned_blocks():
+        texts += [(vietnamese, "vi"), (english, "en")]
+    if article.source:
+        texts.append((article.source.name, ""))
+    return [(text, language) for text, language in texts if text]
+
+
+def link_articles(article_ids, gazetteer: Gazetteer | None = None) -> dict[int, Counter]:
+    """Store the articles' mentions as their text names them now, in bulk. Entities an
+    editor added by hand stay, with a count of 0 when the text does not name them.
+
+    Called by articles.derived.refresh(), which brings the rest of what follows up to date.
+    """
+    gazetteer = gazetteer or current_gazetteer()
+    articles = (
+        Article.objects.filter(pk__in=list(article_ids))
+        .without_search_columns()
+        .select_related("source")
+        .prefetch_related("paragraphs")
+    )
+    found = {article.pk: gazetteer.count_mentions(article_texts(article)) for article in articles}
+    stale, by_hand_unnamed, stored = [], [], {}
+    for pk, article_id, entity_id, count, by_hand in Mention.objects.filter(
+        article_id__in=found
+    ).values_list("pk", "article_id", "entity_id", "count", "by_hand"):
+        stored[article_id, entity_id] = count
+        if entity_id not in found[article_id]:
+            (by_hand_unnamed if by_hand else stale).append(pk)
+    Mention.objects.filter(pk__in=stale).delete()
+    Mention.objects.filter(pk__in=by_hand_unnamed).exclude(count=0).update(count=0)
+    Mention.objects.bulk_create(
+        [
+            Mention(article_id=article_id, entity_id=entity_id, count=count)
+            for article_id, counts in found.items()
+            for entity_id, count in counts.items()
+            if stored.get((article_id, entity_id)) != count
+        ],
+        update_conflicts=True,
+        unique_fields=["article", "entity"],
+        update_fields=["count"],
+    )
+    return found
+
+
+def relink_articles(article_ids) -> int:
+    """Find the articles' mentions again (after entities or aliases changed), and all that
+    follows from them: one batch at a time, each committed on its own."""
+    article_ids = list(article_ids)
+    for start in range(0, len(article_ids), RELINK_BATCH):
+        batch = article_ids[start : start + RELINK_BATCH]
+        with transaction.atomic():
+            derived.refresh(batch, relink=batch)
+            derived.content_changed_on_commit()
+    return len(article_ids)
+
+
+@dataclass(frozen=True)
+class Relinked:
+    count: int  # articles re-linked
+    left: int  # older ones that may also name the entity, not re-linked yet
+    linked: int  # articles linked to the entity now
+
+
+def relink_entity(entity: Entity, limit: int | None = None) -> Relinked:
+    """After an entity's names or aliases changed (or it is new): find it again in the
+    articles that mention it and in those whose text may name it, newest first; at most
+    `limit` of them (None: all)."""
+    names = [entity.name_vi, entity.name_en, *entity.aliases.values_list("text", flat=True)]
+    mentioning = Article.objects.filter(mentions__entity=entity).values("pk")
+    naming = Article.objects.may_name(name for name in names if name).values("pk")
+    candidates = Article.objects.filter(pk__in=mentioning.union(naming)).latest_first()
+    ids = list(candidates.values_list("pk", flat=True)[:limit])
+    left = candidates.count() - len(ids) if limit is not None and len(ids) == limit else 0
+    count = relink_articles(ids)
+    return Relinked(count, left, linked=entity.mentions.count())
+
+
+def set_entities_by_hand(article: Article, wanted_ids) -> None:
+    """Keep the entities an editor picked for the article, besides those its text names.
+
+    Entities the text names need no picking; one that is no longer wanted is left to the
+    next linking, which keeps it only if the text names it.
+    """
+    wanted = set(wanted_ids)
+    found_in_text = set(article.mentions.filter(by_hand=False).values_list("entity_id", flat=True))
+    article.mentions.filter(by_hand=True).exclude(entity_id__in=wanted).update(by_hand=False)
+    Mention.objects.bulk_create(
+        [
+            Mention(article=article, entity_id=pk, count=0, by_hand=True)
+            for pk in wanted - found_in_text
+        ],
+        update_conflicts=True,
+        unique_fields=["article", "entity"],
+        update_fields=["by_hand"],
+    )
+    derived.mark([article.pk], texts_changed=True)
+
+
+def highlight_article(article: Article) -> list[tuple[SafeString, SafeString]]:
+    """The article's blocks with the mentions of its entities marked and linked."""
+    entities = {mention.entity_id: mention.entity for mention in article.mentions.all()}
+    gazetteer = load_gazetteer(Entity.objects.filter(pk__in=entities))
+
+    def url_for(pk: int) -> str | None:
+        return entities[pk].get_absolute_url() if pk in entities else None
+
+    def marked(text: str, language: str) -> SafeString:
+        return highlight_mentions(text, gazetteer.find_mentions(text, language), url_for)
+
+    return [
+        (marked(vietnamese, "vi"), marked(english, "en"))
+        for vietnamese, english in article.aligned_blocks()
+    ]

@@ -1,0 +1,126 @@
+"""Search results' excerpts: a few words around the first match, the matches marked."""
+
+import html
+import re
+import unicodedata
+from functools import partial
+
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article
+from articles.search.query import WORD, SearchQuery, query_terms
+from articles.text import fold
+
+_WORD_OR_GAP = re.compile(r"[^\W_]+|[\W_]+")
+_WORDS_BEFORE_FIRST_MATCH = 5
+_ELLIPSIS = "…"
+_MIN_STEM_CHARS = 4
+# Longest first; each pair is (ending, replacement). Applied once, then a final e/y is dropped.
+_ENGLISH_ENDINGS = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
+_KEEPS_FINAL_S_AFTER = "siu"  # press, crisis, status: the s is not a plural ending
+
+
+def attach_snippets(articles, query: SearchQuery) -> None:
+    """Give each article of a results page a highlighted excerpt, made when a page first
+    shows one (cards kept from an earlier rendering need none): one query for the page."""
+    made: dict[int, tuple[SafeString, str]] = {}
+
+    def snippet(article) -> tuple[SafeString, str]:
+        if not made:
+            made.update(_snippets(articles, query))
+        return made[article.pk]
+
+    for article in articles:
+        article.snippet = SimpleLazyObject(partial(lambda a: snippet(a)[0], article))
+        article.snippet_language = SimpleLazyObject(partial(lambda a: snippet(a)[1], article))
+
+
+def _snippets(articles, query: SearchQuery) -> dict[int, tuple[SafeString, str]]:
+    bodies = {
+        pk: (body_vi, body_en)
+        for pk, body_vi, body_en in Article.objects.filter(
+            pk__in=[article.pk for article in articles]
+        ).values_list("pk", "body_vi", "body_en")
+    }
+    terms = query_terms(query)
+    snippets = {}
+    for article in articles:
+        body_vi, body_en = bodies.get(article.pk, ("", ""))
+        texts = [
+            (article.lead_vi, "vi"),
+            (body_vi, "vi"),
+            (article.lead_en, "en"),
+            (body_en, "en"),
+        ]
+        text, language = next(
+            ((text, language) for text, language in texts if text and _mentions_any(text, terms)),
+            (article.lead_vi, "vi"),
+        )
+        snippets[article.pk] = (highlight_snippet(text, query), language)
+    return snippets
+
+
+def _mentions_any(text: str, terms: list[str]) -> bool:
+    folded = fold(text)
+    return any(term in folded for term in terms)
+
+
+def highlight_snippet(text: str, query: SearchQuery, max_words: int = 40) -> SafeString:
+    """An escaped excerpt of at most max_words words around the first match, matches in <mark>.
+
+    Without a match it is the text's first max_words words.
+    """
+    words = unicodedata.normalize("NFC", text).split()
+    terms = query_terms(query)
+    first_match = next((index for index, word in enumerate(words) if _has_match(word, terms)), 0)
+    start = max(0, min(first_match - _WORDS_BEFORE_FIRST_MATCH, len(words) - max_words))
+    end = start + max_words
+    excerpt = " ".join(_marked_word(word, terms) for word in words[start:end])
+    if start > 0:
+        excerpt = f"{_ELLIPSIS} {excerpt}"
+    if end < len(words):
+        excerpt = f"{excerpt} {_ELLIPSIS}"
+    return mark_safe(excerpt)  # every piece of the text was escaped by _marked_word
+
+
+def _has_match(word: str, terms: list[str]) -> bool:
+    return any(_matches_any_term(part, terms) for part in WORD.findall(word))
+
+
+def _marked_word(word: str, terms: list[str]) -> str:
+    """The word escaped, with each matching run of letters wrapped in <mark>."""
+    pieces = []
+    for piece in _WORD_OR_GAP.findall(word):
+        escaped = html.escape(piece)
+        is_match = WORD.match(piece) is not None and _matches_any_term(piece, terms)
+        pieces.append(f"<mark>{escaped}</mark>" if is_match else escaped)
+    return "".join(pieces)
+
+
+def _matches_any_term(word: str, terms: list[str]) -> bool:
+    folded = fold(word)
+    return any(
+        folded == term or (word.isascii() and _share_english_stem(folded, term)) for term in terms
+    )
+
+
+def _share_english_stem(word: str, term: str) -> bool:
+    """treaty ~ treaties, sanction ~ sanctions: one ending off, then the same stem of 4+ letters."""
+    if len(term) < _MIN_STEM_CHARS:
+        return False
+    stem = _english_stem(term)
+    return len(stem) >= _MIN_STEM_CHARS and stem == _english_stem(word)
+
+
+def _english_stem(word: str) -> str:
+    for ending, replacement in _ENGLISH_ENDINGS:
+        stem_length = len(word) - len(ending)
+        if word.endswith(ending) and stem_length >= _MIN_STEM_CHARS - 1:
+            if ending == "s" and word[stem_length - 1] in _KEEPS_FINAL_S_AFTER:
+                break
+            word = word[:stem_length] + replacement
+            break
+    if len(word) > _MIN_STEM_CHARS and word[-1] in "ey":  # trade ~ trading, treaty ~ treat
+        return word[:-1]
+    return word

@@ -1,0 +1,215 @@
+"""What a reader typed, made into a query: cleaned, folded, its phrases and exclusions
+found, and the tsqueries PostgreSQL matches articles with (ArticleQuerySet.search)."""
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery as PostgresSearchQuery
+from django.contrib.postgres.search import SearchQueryField
+from django.db.models import BooleanField, F, Func, Value
+from django.utils.translation import gettext
+
+from articles.search.sql import PHRASE_PAIRS_FUNCTION
+from articles.text import cut_at_word, fold, normalize_text
+
+MAX_QUERY_CHARS = 200
+
+_OR_OPERATOR = "OR"
+_PHRASE_QUOTE = '"'
+_EXCLUSION_PREFIX = "-"
+WORD = re.compile(r"[^\W_]+")
+_QUOTED_PHRASE = re.compile(r'(?:^|(?<=\s))(-?)"([^"]*)"')
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    folded: str
+    has_diacritics: bool
+    hint: str
+    is_searchable: bool
+
+
+def parse_query(raw: str | None) -> SearchQuery:
+    """Clean what the reader typed into a query for websearch_to_tsquery; never raises."""
+    cleaned = _clean_query_text(_as_text(raw))
+    text = cut_at_word(cleaned, MAX_QUERY_CHARS)
+    folded = _fold_keeping_operators(text)
+    is_searchable = _has_searchable_word(folded)
+    return SearchQuery(
+        text=text,
+        folded=folded,
+        has_diacritics=fold(text) != text.lower(),
+        hint=_hint_for(text, is_searchable, was_shortened=text != cleaned),
+        is_searchable=is_searchable,
+    )
+
+
+def _as_text(raw: object) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, bytes):
+        return raw.decode("utf-8", errors="replace")
+    return raw if isinstance(raw, str) else str(raw)
+
+
+def _clean_query_text(text: str) -> str:
+    text = "".join(_without_control_or_format_char(char) for char in text)
+    words = (_without_leading_marks(word) for word in normalize_text(text).split())
+    return " ".join(word for word in words if word)
+
+
+def _without_control_or_format_char(char: str) -> str:
+    category = unicodedata.category(char)
+    if category == "Cc":  # NUL, escapes; tabs and line breaks are whitespace
+        return " " if char.isspace() else ""
+    if category in ("Cf", "Cs"):  # zero-width joiners, direction marks, lone surrogates
+        return ""
+    return char
+
+
+def _without_leading_marks(word: str) -> str:
+    """Drops combining marks that have no letter before them to sit on."""
+    start = 0
+    while start < len(word) and unicodedata.category(word[start]).startswith("M"):
+        start += 1
+    return word[start:]
+
+
+def _fold_keeping_operators(text: str) -> str:
+    """websearch_to_tsquery only reads an uppercase OR as the operator, so that token stays."""
+    return " ".join(token if token == _OR_OPERATOR else fold(token) for token in text.split(" "))
+
+
+def _has_searchable_word(folded: str) -> bool:
+    return any(
+        token != _OR_OPERATOR and any(char.isalnum() for char in token) for token in folded.split()
+    )
+
+
+def _hint_for(text: str, is_searchable: bool, was_shortened: bool) -> str:
+    if not text:
+        return gettext("Type a word or a name to search for.")
+    if not is_searchable:
+        return gettext("Your search has no words in it; try a word or a name.")
+    if was_shortened:
+        return gettext("Your search was shortened to its first 200 characters.")
+    return ""
+
+
+def query_terms(query: SearchQuery) -> list[str]:
+    """The folded words to mark: positive terms only, in order, without duplicates."""
+    return list(dict.fromkeys(_positive_words(query.folded)))
+
+
+def exclusions(text: str) -> str:
+    """Only the exclusions of a query (`-word`, `-"a phrase"`), as typed: `a -b OR c` → `-b`."""
+    return " ".join(token for token, is_excluded in _tokens(text) if is_excluded)
+
+
+def required_phrases(text: str) -> list[str]:
+    """The quoted phrases of two words or more that every match must hold: not an excluded
+    one, and none when the query has an OR (a phrase may then be one alternative)."""
+    outside_phrases = _QUOTED_PHRASE.sub(" ", text).split()
+    if _OR_OPERATOR in outside_phrases:
+        return []
+    return [
+        phrase
+        for minus, phrase in _QUOTED_PHRASE.findall(text)
+        if not minus and len(WORD.findall(phrase)) >= 2
+    ]
+
+
+def is_only_word_pairs(text: str) -> bool:
+    """Whether holding the neighbouring-word pairs of its phrases is matching the query: it
+    is nothing but quoted phrases of two plain words each, the shape of a quoted Vietnamese
+    word of two syllables ("tên lửa"), and exclusions (checked apart)."""
+    phrases = required_phrases(text)
+    outside_phrases = _QUOTED_PHRASE.sub(" ", text).split()
+    return (
+        bool(phrases)
+        and all(_is_two_plain_words(phrase) for phrase in phrases)
+        and not any(
+            WORD.search(token)
+            for token in outside_phrases
+            if not token.startswith(_EXCLUSION_PREFIX)
+        )
+    )
+
+
+def _is_two_plain_words(phrase: str) -> bool:
+    words = phrase.split()
+    return len(words) == 2 and all(WORD.fullmatch(word) for word in words)
+
+
+def _positive_words(folded: str) -> Iterator[str]:
+    """Words outside exclusions."""
+    for token, is_excluded in _tokens(folded):
+        if not is_excluded:
+            yield from WORD.findall(token.lower())  # an OR inside a phrase is a plain word
+
+
+def _tokens(text: str) -> Iterator[tuple[str, bool]]:
+    """Each token but an OR operator, and whether it is part of an exclusion: a `-word` or
+    a whole `-"phrase"`."""
+    in_phrase = False
+    phrase_is_excluded = False
+    for token in text.split():
+        if in_phrase:
+            is_excluded = phrase_is_excluded
+        elif token == _OR_OPERATOR:
+            continue
+        else:
+            is_excluded = token.startswith(_EXCLUSION_PREFIX)
+            phrase_is_excluded = is_excluded
+        if token.count(_PHRASE_QUOTE) % 2:
+            in_phrase = not in_phrase
+        yield token, is_excluded
+
+
+class _Matches(Func):
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+def holds_word_pairs(phrase: str) -> _Matches:
+    """A condition true of the articles holding every pair of neighbouring words of the
+    phrase, in any order: through the phrase_vector index, the few that may hold it."""
+    pairs = Func(Value(phrase), function=PHRASE_PAIRS_FUNCTION, output_field=SearchQueryField())
+    return _Matches(F("phrase_vector"), pairs)
+
+
+def reader_tsquery(query: SearchQuery) -> PostgresSearchQuery:
+    """The reader's words folded for the Vietnamese side, or stemmed for the English side.
+
+    Each side's exclusions hold for the other too: `sanctions -treaties` leaves out an
+    article saying "treaty", which only the English side's stemming would catch.
+    """
+    text, folded = _without_lone_minus(query.text), _without_lone_minus(query.folded)
+    tsquery = _websearch(folded, "simple") | _websearch(text, "english")
+    if excluded := exclusions(text):
+        tsquery &= _websearch(exclusions(folded), "simple") & _websearch(excluded, "english")
+    return tsquery
+
+
+def exact_tsquery(query: SearchQuery) -> PostgresSearchQuery:
+    """The reader's words as typed, diacritics included, for the exact-match bonus."""
+    return _websearch(_without_lone_minus(query.text), "simple")
+
+
+def _websearch(text: str, config: str) -> PostgresSearchQuery:
+    return PostgresSearchQuery(text, config=config, search_type="websearch")
+
+
+# A run of minus signs touching no word or phrase after it: "Việt - Nhật", "nhat -", "-!x".
+_LONE_MINUS = re.compile(r'-+(?![^\W_]|")')
+
+
+def _without_lone_minus(text: str) -> str:
+    """websearch_to_tsquery reads a minus as "leave out the next word" even when a space
+    follows it, but "Việt - Nhật" names two countries: only a minus touching a word (or a
+    quoted phrase) excludes it."""
+    return _LONE_MINUS.sub(" ", text)

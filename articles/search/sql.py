@@ -1,0 +1,116 @@
+"""The SQL of search, with no model imported: the diacritic fold as a PostgreSQL function,
+the word-pair functions, and the three generated tsvector columns an article stores.
+
+- search_vector: title (A), lead (B), body and captions (C) and the names of the entities it
+  mentions (D), each folded (no diacritics, đ→d) under the "simple" config, and the English
+  text again under the "english" config, so English words are stemmed;
+- head_vector: title and lead only, plus their Vietnamese words unfolded, so that an exact
+  diacritic match can rank above a folded one;
+- phrase_vector: every pair of neighbouring folded words ("ten lua"), so that a quoted
+  phrase finds its few articles through the index; checking word positions in
+  search_vector then reads only those, not every article holding the words somewhere.
+
+PostgreSQL has no `unaccent` here: newsreader_fold() takes the same steps as the Python
+fold of articles.text.fold(), so that a reader's folded query meets the folded text.
+"""
+
+from articles.text import STROKED_LETTERS, UNSTROKED_LETTERS
+
+
+def sql_fold(expression_sql: str) -> str:
+    """articles.text.fold() in SQL, for generated columns and indexes. Every function in it
+    is built in and fast (about 0.3 ms for a 2,000-character article), and lowercasing
+    comes last so that it needs no Unicode-aware locale."""
+    return (
+        f"lower(translate(regexp_replace(normalize({expression_sql}, NFD), "
+        r"'[\u0300-\u036f]', '', 'g'), "
+        f"'{STROKED_LETTERS}', '{UNSTROKED_LETTERS}'))"
+    )
+
+
+FOLD_FUNCTION = "newsreader_fold"
+
+CREATE_FOLD_FUNCTION = (
+    f"CREATE OR REPLACE FUNCTION {FOLD_FUNCTION}(text) RETURNS text "
+    f"LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT {sql_fold('$1')} $$"
+)
+DROP_FOLD_FUNCTION = f"DROP FUNCTION IF EXISTS {FOLD_FUNCTION}(text)"
+
+PAIRS_FUNCTION = "newsreader_word_pairs"
+PHRASE_PAIRS_FUNCTION = "newsreader_phrase_pairs"
+
+# The neighbouring lexemes of a tsvector, each pair one lexeme: 'ten':1 'lua':2 → 'ten lua'.
+CREATE_PAIRS_FUNCTIONS = f"""
+CREATE OR REPLACE FUNCTION {PAIRS_FUNCTION}(tsvector) RETURNS tsvector
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT coalesce(array_to_tsvector(array_agg(pair)), ''::tsvector) FROM (
+        SELECT lexeme || ' ' || lead(lexeme) OVER next AS pair,
+               lead(position) OVER next - position AS gap
+        FROM (SELECT lexeme, unnest(positions) AS position FROM unnest($1)) AS words
+        WINDOW next AS (ORDER BY position)
+    ) AS pairs
+    WHERE gap = 1
+$$;
+CREATE OR REPLACE FUNCTION {PHRASE_PAIRS_FUNCTION}(text) RETURNS tsquery
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT string_agg(
+        '''' || replace(replace(pair, '\\', '\\\\'), '''', '''''') || '''', ' & '
+    )::tsquery
+    FROM unnest(tsvector_to_array(
+        {PAIRS_FUNCTION}(to_tsvector('simple'::regconfig, {FOLD_FUNCTION}($1)))
+    )) AS pair
+$$;
+"""
+DROP_PAIRS_FUNCTIONS = (
+    f"DROP FUNCTION IF EXISTS {PHRASE_PAIRS_FUNCTION}(text); "
+    f"DROP FUNCTION IF EXISTS {PAIRS_FUNCTION}(tsvector);"
+)
+
+
+def _joined(columns: tuple[str, ...]) -> str:
+    return " || ' ' || ".join(f'"{column}"' for column in columns)
+
+
+def _folded(weight: str, *columns: str) -> str:
+    text = _joined(columns)
+    return f"setweight(to_tsvector('simple'::regconfig, {FOLD_FUNCTION}({text})), '{weight}')"
+
+
+def _english(weight: str, *columns: str) -> str:
+    return f"setweight(to_tsvector('english'::regconfig, {_joined(columns)}), '{weight}')"
+
+
+def _exact(weight: str, *columns: str) -> str:
+    return f"setweight(to_tsvector('simple'::regconfig, {_joined(columns)}), '{weight}')"
+
+
+SEARCH_VECTOR_SQL = " || ".join(
+    [
+        _folded("A", "title_vi", "title_en"),
+        _english("A", "title_en"),
+        _folded("B", "lead_vi", "lead_en"),
+        _english("B", "lead_en"),
+        _folded("C", "body_vi", "body_en", "caption_vi", "caption_en"),
+        _english("C", "body_en", "caption_en"),
+        _folded("D", "entity_names"),
+        _english("D", "entity_names"),
+    ]
+)
+
+HEAD_VECTOR_SQL = " || ".join(
+    [
+        _folded("A", "title_vi", "title_en"),
+        _english("A", "title_en"),
+        _folded("B", "lead_vi", "lead_en"),
+        _english("B", "lead_en"),
+        _exact("A", "title_vi", "lead_vi"),
+    ]
+)
+
+PHRASE_VECTOR_SQL = (
+    f"{PAIRS_FUNCTION}(to_tsvector('simple'::regconfig, {FOLD_FUNCTION}("
+    + _joined(("title_vi", "title_en", "lead_vi", "lead_en", "body_vi", "body_en"))
+    + " || ' ' || "
+    + _joined(("caption_vi", "caption_en", "entity_names"))
+    + ")))"
+)

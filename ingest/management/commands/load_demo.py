@@ -1,0 +1,45 @@
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from articles import derived
+from articles.entities.linking import relink_articles
+from articles.models import Article
+from ingest import starter
+from ingest.files import collect_article_files, read_text_files
+from ingest.saving import Outcome, save
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+
+
+class Command(BaseCommand):
+    help = "Load the starter entities, tags and categories and the demo articles. Safe to rerun."
+
+    def handle(self, *args, verbosity, **options):
+        with transaction.atomic(), derived.batch():
+            new_entities = starter.load_entities(DEMO_DIR / "entities.json")
+            starter.load_tags(DEMO_DIR / "tags.json")
+            starter.load_categories(DEMO_DIR / "categories.json")
+        if new_entities:  # the articles already here may name them
+            relink_articles(Article.objects.values_list("pk", flat=True))
+        now = timezone.now()
+        files = read_text_files(collect_article_files([DEMO_DIR]), settings.IMPORT_MAX_BYTES)
+        items = (
+            item
+            if isinstance(item, Outcome)
+            else replace(item, published_at=now - timedelta(hours=3 * n))
+            for n, item in enumerate(files)
+        )
+        for outcome in save(items, publish=True):
+            if outcome.status == "refused":
+                raise CommandError(f"demo file {outcome.label} refused: {outcome.reason}")
+            if verbosity:
+                self.stdout.write(f"{Path(outcome.label).name}: {outcome.status}")
+        starter.apply_article_tags(DEMO_DIR / "article_tags.json")
+        if verbosity:
+            self.stdout.write(f"{Article.objects.published().count()} published articles.")
