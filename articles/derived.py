@@ -29,7 +29,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from newsreader.pagecache import content_changed
 
@@ -194,6 +194,7 @@ def refresh_categories(category_ids: Iterable[int]) -> int:
 class _State(threading.local):
     depth = 0  # nesting of batch()
     paused = False  # inside refresh(): its own writes need no noticing
+    changed = False  # what readers see changed: the content version goes up on commit
     articles: set
     relink: set
     categories: set
@@ -215,6 +216,7 @@ def batch() -> Iterator[None]:
     except BaseException:
         if _state.depth == 1:
             _state.articles, _state.relink, _state.categories = set(), set(), set()
+            _state.changed = False
         raise
     finally:
         _state.depth -= 1
@@ -234,6 +236,9 @@ def _not_marking() -> Iterator[None]:
 def _flush() -> None:
     articles, relink, categories = _state.articles, _state.relink, _state.categories
     _state.articles, _state.relink, _state.categories = set(), set(), set()
+    if _state.changed:
+        _state.changed = False
+        content_changed_on_commit()
     if categories:
         refresh_categories(categories)
     if articles or relink:
@@ -242,10 +247,11 @@ def _flush() -> None:
 
 def mark(article_ids: Iterable[int] = (), *, texts_changed: bool = False) -> None:
     """Note that these articles' derived data may be out of step: refreshed now, or at the
-    end of the batch. Readers' pages go stale once the transaction commits."""
-    content_changed_on_commit()
+    end of the batch. Readers' pages go stale once the transaction commits: one change
+    of the content version per batch, or per write outside one."""
     if _state.paused:
         return
+    _state.changed = True
     target = _state.relink if texts_changed else _state.articles
     target.update(pk for pk in article_ids if pk is not None)
     if _state.depth == 0:
@@ -253,21 +259,16 @@ def mark(article_ids: Iterable[int] = (), *, texts_changed: bool = False) -> Non
 
 
 def mark_categories(category_ids: Iterable[int]) -> None:
-    content_changed_on_commit()
     if _state.paused:
         return
+    _state.changed = True
     _state.categories.update(category_ids)
     if _state.depth == 0:
         _flush()
 
 
 def content_changed_on_commit() -> None:
-    """Make cached pages stale once this transaction commits (once per transaction)."""
-    connection_ = transaction.get_connection()
-    if connection_.in_atomic_block and any(
-        callback is content_changed for _sids, callback, _robust in connection_.run_on_commit
-    ):
-        return
+    """Make cached pages stale once this transaction commits (never if it rolls back)."""
     transaction.on_commit(content_changed)
 
 
@@ -283,7 +284,7 @@ def _article_saved(sender, instance, created, update_fields=None, **kwargs):
 
 
 def _article_deleted(sender, instance, **kwargs):
-    content_changed_on_commit()
+    mark()
 
 
 def _row_of_article_written(sender, instance, **kwargs):
@@ -316,10 +317,25 @@ def _rule_changed(sender, instance, action, reverse, pk_set, **kwargs):
     elif pk_set:
         mark_categories(pk_set)
     else:
-        content_changed_on_commit()
+        mark()
+
+
+def _rule_member_deleting(sender, instance, **kwargs):
+    """A tag or entity is about to go, and with it its place in categories' rules, without a
+    many-to-many signal: note the categories whose rule names it, to refresh them after."""
+    from articles.models import Category
+
+    condition = Q()
+    for name in Category.RULE_FIELDS:
+        if Category._meta.get_field(name).related_model is sender:
+            condition |= Q(**{name: instance.pk})
+    instance._in_rules_of = list(
+        Category.objects.filter(condition).order_by().values_list("pk", flat=True).distinct()
+    )
 
 
 def _tag_deleted(sender, instance, **kwargs):
+    mark_categories(getattr(instance, "_in_rules_of", ()))
     mark(_articles_holding("tag_ids", instance.pk))
 
 
@@ -328,6 +344,7 @@ def _entity_written(sender, instance, **kwargs):
     from articles.entities.linking import entities_changed
 
     entities_changed()
+    mark_categories(getattr(instance, "_in_rules_of", ()))  # deleted: see above
     mark(_articles_holding("entity_ids", instance.pk))
 
 
@@ -343,7 +360,7 @@ def _category_deleted(sender, instance, **kwargs):
 
 
 def _shown_to_readers(sender, **kwargs):
-    content_changed_on_commit()
+    mark()
 
 
 def connect() -> None:
@@ -367,6 +384,8 @@ def connect() -> None:
     m2m_changed.connect(_tags_changed, sender=Article.tags.through)
     for field in Category.RULE_FIELDS:
         m2m_changed.connect(_rule_changed, sender=getattr(Category, field).through)
+    for model in (Tag, Entity):
+        pre_delete.connect(_rule_member_deleting, sender=model)
     post_delete.connect(_tag_deleted, sender=Tag)
     post_save.connect(_entity_written, sender=Entity)
     post_delete.connect(_entity_written, sender=Entity)

@@ -5,7 +5,7 @@ from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from articles import derived
@@ -264,6 +264,22 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
 
 
 class EntityQuerySet(models.QuerySet):
+    def public(self):
+        """Entities readers may know of: those with at least one published article. One
+        named only in drafts, in articles in review or in scheduled ones stays private."""
+        from articles.models import Article, Mention
+
+        # from the mentions (by their entity index) to the articles: the order that lets
+        # PostgreSQL stop at the first published one
+        published = Article.objects.published()
+        return self.filter(
+            Exists(Mention.objects.filter(entity=OuterRef("pk"), article__in=published))
+        )
+
+    def visible_to(self, user):
+        """Staff may open any entity's page; everyone else those that are public."""
+        return self if user.is_staff else self.public()
+
     def mentioned_with(self, entity, limit: int = 12) -> list:
         """Entities named in the same published articles as this one, most shared first;
         each carries `shared_articles`."""
@@ -273,6 +289,18 @@ class EntityQuerySet(models.QuerySet):
         counts = articles.facet_counts(limit + 1, window=FACET_WINDOW)["entity_ids"]
         others = [(pk, n) for pk, n in counts if pk != entity.pk]
         return with_counts(self, others[:limit], "shared_articles")
+
+
+class TagQuerySet(models.QuerySet):
+    def public(self):
+        """Tags readers may know of: those with at least one published article."""
+        from articles.models import Article
+
+        return self.filter(Exists(Article.objects.published().filter(tags=OuterRef("pk"))))
+
+    def visible_to(self, user):
+        """Staff may open any tag's page; everyone else those that are public."""
+        return self if user.is_staff else self.public()
 
 
 def with_counts(queryset, counts: list[tuple[int, int]], attribute: str) -> list:

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 
 from articles import derived
 from articles.entities.matching import Alias, Gazetteer, highlight_mentions
-from articles.models import Article, Entity, EntityAlias, Mention
+from articles.models import Article, Entity, EntityAlias, Mention, Paragraph
 
 GAZETTEER_KEY = "entities:gazetteer"
 RELINK_BATCH = 500
@@ -43,8 +44,12 @@ def load_gazetteer(entities=None) -> Gazetteer:
 
 
 def current_gazetteer() -> Gazetteer:
-    """The gazetteer of every entity, built once per process until any entity or alias
-    changes (on any server: the token that says so is in the shared cache)."""
+    """The gazetteer of every entity, built once per process until a change of any entity
+    or alias commits (on any server: the token that says so is in the shared cache).
+    Inside the transaction that changes one, it is built afresh each time and kept by no
+    one: those names may yet be rolled back."""
+    if _names_changed_in_this_transaction():
+        return load_gazetteer()
     token = cache.get_or_set(GAZETTEER_KEY, uuid.uuid4().hex, None)
     if token not in _built:
         _built.clear()
@@ -53,8 +58,21 @@ def current_gazetteer() -> Gazetteer:
 
 
 def entities_changed() -> None:
-    """An entity or alias was written: the next linking builds the gazetteer anew."""
+    """An entity or alias was written: linking in this transaction sees it at once, and
+    every process builds its gazetteer anew once it commits."""
+    if not _names_changed_in_this_transaction():
+        transaction.on_commit(_new_gazetteer_token)
+
+
+def _new_gazetteer_token() -> None:
     cache.set(GAZETTEER_KEY, uuid.uuid4().hex, None)
+
+
+def _names_changed_in_this_transaction() -> bool:
+    connection = transaction.get_connection()
+    return connection.in_atomic_block and any(
+        callback is _new_gazetteer_token for _sids, callback, _robust in connection.run_on_commit
+    )
 
 
 def article_texts(article: Article) -> list[tuple[str, str]]:
@@ -84,9 +102,14 @@ def link_articles(article_ids, gazetteer: Gazetteer | None = None) -> dict[int, 
     gazetteer = gazetteer or current_gazetteer()
     articles = (
         Article.objects.filter(pk__in=list(article_ids))
-        .without_search_columns()
+        .only(  # what article_texts() reads, and no more
+            *("title_vi", "title_en", "lead_vi", "lead_en", "caption_vi", "caption_en"),
+            "source__name",
+        )
         .select_related("source")
-        .prefetch_related("paragraphs")
+        .prefetch_related(
+            Prefetch("paragraphs", Paragraph.objects.only("article", "text_vi", "text_en"))
+        )
     )
     found = {article.pk: gazetteer.count_mentions(article_texts(article)) for article in articles}
     stale, by_hand_unnamed, stored = [], [], {}
