@@ -3,9 +3,13 @@ saved, and the outcome kept on the source (its last success, last error, what th
 fetch brought, and when it is due again: later and later while it keeps failing). A
 failing source never stops the others.
 
-fetch_feeds may run on several machines at once: each claims the due sources it fetches
-with SELECT … FOR UPDATE SKIP LOCKED and moves their next fetch past the time a fetch may
-take, so no other worker takes them meanwhile, and one that dies lets them fall due again.
+fetch_feeds may run on several machines at once, and each source is fetched by one worker
+at a time. A worker claims the sources it fetches (SELECT … FOR UPDATE SKIP LOCKED) and,
+until it has recorded their outcome, holds a PostgreSQL advisory lock on each in its
+database session, so that no other worker takes them, not even one that names a source.
+Claiming also moves their next fetch past the time a fetch may take (the lease), so that
+other workers do not count them as due meanwhile. A worker that dies loses its locks with
+its connection, and its sources fall due again when the lease ends.
 """
 
 import logging
@@ -15,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -29,6 +33,7 @@ logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=24)
 PARALLEL_DOWNLOADS = 8  # sources a worker claims and downloads at once
 CLAIM_MARGIN = timedelta(minutes=5)  # beyond the download's time limit, for saving
+HOLD_KEY = 0x6E657773  # "news": with a source's id, the advisory lock of the worker fetching it
 
 
 @dataclass
@@ -54,23 +59,48 @@ def due_sources(now: datetime | None = None):
 
 
 def claim(sources, limit: int = PARALLEL_DOWNLOADS) -> list[Source]:
-    """Take up to `limit` of these sources that no other worker holds, and keep them from
-    the others until this fetch is over (or could be)."""
-    now = timezone.now()
+    """Take up to `limit` of these sources that no other worker holds, and hold them until
+    release(): locked for this database session, their next fetch moved past the lease.
+
+    The advisory locks are taken while the rows are locked, so that another worker cannot
+    find a source neither row-locked nor held between this transaction's end and the lock.
+    """
     lease = timedelta(seconds=settings.FEED_TIMEOUT_SECONDS) + CLAIM_MARGIN
-    with transaction.atomic():
-        claimed = list(sources.select_for_update(skip_locked=True)[:limit])
+    with transaction.atomic(), connection.cursor() as cursor:
+        claimed = []
+        for source in sources.select_for_update(skip_locked=True)[:limit]:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [HOLD_KEY, source.pk])
+            if cursor.fetchone()[0]:
+                claimed.append(source)
         Source.objects.filter(pk__in=[source.pk for source in claimed]).update(
-            next_fetch_at=now + lease
+            next_fetch_at=timezone.now() + lease
         )
     return claimed
 
 
+def release(sources) -> None:
+    """Let other workers take these claimed sources again."""
+    with connection.cursor() as cursor:
+        for source in sources:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [HOLD_KEY, source.pk])
+
+
+def fetch_claimed(sources, limit: int = PARALLEL_DOWNLOADS) -> list[FetchReport]:
+    """Claim up to `limit` of these sources, fetch them and release them; one report per
+    source claimed (none when another worker holds them all)."""
+    claimed = claim(sources, limit)
+    try:
+        return fetch_sources(claimed)
+    finally:
+        release(claimed)
+
+
 def fetch_due(on_report=None) -> list[FetchReport]:
-    """Claim and fetch due sources until none is left; one report per source fetched."""
-    reports = []
-    while claimed := claim(due_sources()):
-        for report in fetch_sources(claimed):
+    """Claim and fetch the sources due when this run starts until none is left (one that
+    falls due again meanwhile waits for the next run); one report per source fetched."""
+    due, reports = due_sources(), []
+    while batch := fetch_claimed(due):
+        for report in batch:
             reports.append(report)
             if on_report:
                 on_report(report)

@@ -2,19 +2,21 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Source
 from ingest.reports import describe, describe_report
-from ingest.sources import claim, fetch_due, fetch_sources
+from ingest.sources import fetch_claimed, fetch_due
 
 
 class Command(BaseCommand):
     help = (
         "Fetch the feeds of the sources that are due (or of one source, due or not) and save "
-        "their new items as articles. Several may run at once, on one machine or many: each "
-        "due source is fetched by one of them. Exits with 1 when a source failed."
+        "their new items as articles. Several may run at once, on one machine or many: a "
+        "source is fetched by one of them at a time. Exits with 1 when a source failed."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--source", metavar="SLUG", help="Fetch this source only, whether it is due or not."
+            "--source",
+            metavar="SLUG",
+            help="Fetch this source only, due or not, unless another run is fetching it.",
         )
 
     def handle(self, *args, source=None, verbosity=1, **options):
@@ -33,11 +35,10 @@ class Command(BaseCommand):
                 raise CommandError(f"No source has the slug {source!r}.")
             if not sources.exclude(feed_url="").exists():
                 raise CommandError(f"{sources.first()} has no feed URL.")
-            claimed = claim(sources)
-            if not claimed:
+            reports = fetch_claimed(sources)
+            if not reports:
                 self.stdout.write(f"{source} is being fetched by another run; not fetched.")
                 return
-            reports = fetch_sources(claimed)
             for report in reports:
                 show(report)
         failed = [report for report in reports if report.error]
