@@ -5,7 +5,7 @@ INSTALLED := $(VENV)/.installed
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: install run serve test lint format bench screenshot clean messages
+.PHONY: install run serve test lint format bench screenshot clean messages fuzz
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,13 +23,20 @@ run: install
 
 WORKERS ?= 4
 serve: install
-	@test -n "$$SECRET_KEY" || { echo "make serve runs in production mode: set SECRET_KEY (and ALLOWED_HOSTS)."; exit 1; }
+	@test -n "$$SECRET_KEY" || { echo "make serve runs in production mode: set SECRET_KEY and SITE_URL (e.g. https://news.example.org)."; exit 1; }
 	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DEBUG=0 $(BIN)/python manage.py migrate --noinput
 	DEBUG=0 $(BIN)/gunicorn newsreader.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
 
 test: install lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
+
+# The importers driven by 10,000 hostile feeds, NDJSON lines and scraped texts (the
+# suite tries 300): IMPORT_FUZZ_EXAMPLES=50000 make fuzz tries more.
+IMPORT_FUZZ_EXAMPLES ?= 10000
+fuzz: install
+	IMPORT_FUZZ_EXAMPLES=$(IMPORT_FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_it_fuzzes_the_importers.py
 
 lint: install
 	$(BIN)/ruff check .

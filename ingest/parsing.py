@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from articles.text import normalize_text
+from articles.text import cut_at_word, normalize_text
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 
@@ -493,7 +493,7 @@ def derive_title(lead: str, language: str = "vi", max_length: int = 90) -> str:
     elif shorter := _cut_before_connective(opening, language, max_length):
         title = _tidy_title(shorter)
     else:
-        title = _tidy_title(_cut_at_word(opening, max_length - len(_ELLIPSIS)))
+        title = _tidy_title(cut_at_word(opening, max_length - len(_ELLIPSIS)))
         title = title + _ELLIPSIS if title else ""
     return title or _UNTITLED.get(language, _UNTITLED["en"])
 
@@ -554,12 +554,6 @@ def _connective_pattern(language: str) -> re.Pattern[str]:
     longest_first = sorted(connectives, key=len, reverse=True)
     alternatives = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in longest_first)
     return re.compile(rf"(?<!\S)(?:{alternatives})(?!\w)", re.IGNORECASE)
-
-
-def _cut_at_word(text: str, limit: int) -> str:
-    head = text[: limit + 1]
-    space = head.rfind(" ")
-    return head[:space] if space > 0 else text[:limit]
 
 
 def _tidy_title(title: str) -> str:

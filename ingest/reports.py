@@ -1,7 +1,6 @@
 """What an import or a fetch says: one line per file, line, item or source, and a summary."""
 
 from collections import Counter
-from collections.abc import Iterable
 
 from django.utils import timezone
 
@@ -18,9 +17,9 @@ def describe(outcome: Outcome) -> str:
     return f"{outcome.label}: {outcome.status} {outcome.article.get_absolute_url()}"
 
 
-def summarize(outcomes: Iterable[Outcome], noun: str = "file(s)") -> str:
-    """The report's last line: how many files (or articles), and what became of them."""
-    counts = Counter(outcome.status for outcome in outcomes)
+def summarize(counts: Counter, noun: str = "file(s)") -> str:
+    """The report's last line: how many files (or articles), and what became of them, from
+    the count of each outcome's status."""
     summary = ", ".join(f"{counts[status]} {status}" for status in STATUSES if counts[status])
     return f"{counts.total()} {noun}: {summary or 'nothing to import'}."
 

@@ -1,8 +1,6 @@
 import factory
-from articles.membership import sync_entity_ids, sync_tag_ids
 from django.utils import timezone
 
-from articles.entities.linking import relink_article
 from articles.models import (
     Article,
     Category,
@@ -32,8 +30,9 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"bai-viet-{n}")
     title_vi = factory.Sequence(lambda n: f"Bài viết số {n} về hợp tác quốc phòng")
     title_en = factory.Sequence(lambda n: f"Article number {n} on defence cooperation")
-    lead_vi = "Mỹ và Nhật Bản sẽ ký một thỏa thuận hợp tác quốc phòng mới."
-    lead_en = "The United States and Japan will sign a new defence cooperation agreement."
+    # Names no entity: an article mentions what a test gives it, or what its own text names.
+    lead_vi = "Hai bên sẽ ký một thỏa thuận hợp tác quốc phòng mới."
+    lead_en = "The two sides will sign a new defence cooperation agreement."
     source = factory.SubFactory(SourceFactory)
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
@@ -75,15 +74,18 @@ def _set_many(name: str):
 def retag(article: Article, *tags: Tag) -> None:
     """Give the article exactly these tags, as an editor would: tag_ids follows."""
     article.tags.set(tags)
-    sync_tag_ids([article.pk])
-    article.refresh_from_db(fields=["tag_ids"])
+    article.refresh_from_db(fields=["tag_ids", "category_ids"])
 
 
 def mention(article: Article, *entities: Entity, count: int = 1) -> None:
     """Record that the article mentions each entity, as the entity linker would."""
-    Mention.objects.bulk_create(Mention(article=article, entity=e, count=count) for e in entities)
-    sync_entity_ids([article.pk])
-    article.refresh_from_db(fields=["entity_ids"])
+    Mention.objects.bulk_create(
+        [Mention(article=article, entity=entity, count=count) for entity in entities],
+        update_conflicts=True,
+        unique_fields=["article", "entity"],
+        update_fields=["count"],
+    )
+    article.refresh_from_db(fields=["entity_ids", "category_ids"])
 
 
 class TopicArticleFactory(ArticleFactory):
@@ -101,8 +103,8 @@ class TopicArticleFactory(ArticleFactory):
 
 
 class IndexedArticleFactory(ArticleFactory):
-    """An article as the importer leaves it: its entities linked from the curated aliases,
-    its search text synced and its categories refreshed (relink_article), so search finds it.
+    """An article as every save leaves it: its entities linked from the curated aliases,
+    its search text and categories up to date (articles.derived), so search finds it.
 
     Create the entities, aliases and categories it should pick up first.
     """
@@ -110,7 +112,7 @@ class IndexedArticleFactory(ArticleFactory):
     @factory.post_generation
     def indexed(article, create, extracted, **kwargs):
         if create:
-            relink_article(article)
+            article.refresh_from_db()
 
 
 class TagFactory(factory.django.DjangoModelFactory):
@@ -144,7 +146,7 @@ class EntityAliasFactory(factory.django.DjangoModelFactory):
 class CategoryFactory(factory.django.DjangoModelFactory):
     """CategoryFactory(any_tags=[tag], pinned_articles=[article], ...) sets the rule.
 
-    Membership is left to refresh_membership(), as in the application.
+    Membership follows at once (articles.derived), as in the application.
     """
 
     class Meta:

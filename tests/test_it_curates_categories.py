@@ -2,9 +2,9 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from articles.derived import refresh_all
 from django.urls import reverse
 
+from articles.derived import refresh, refresh_categories
 from articles.models import Article, Category
 from tests.factories import (
     ArticleFactory,
@@ -114,8 +114,6 @@ def test_an_article_with_any_rule_tag_joins_the_category():
     ArticleFactory()
     defence = CategoryFactory(any_tags=[navy, army])
 
-    refresh_membership()
-
     assert members(defence) == {naval, military}
 
 
@@ -126,8 +124,6 @@ def test_an_article_mentioning_any_rule_entity_joins_the_category():
     seoul = TopicArticleFactory(entities=[korea, brazil])
     TopicArticleFactory(entities=[brazil])
     asia = CategoryFactory(any_entities=[japan, korea])
-
-    refresh_membership()
 
     assert members(asia) == {tokyo, seoul}
 
@@ -140,8 +136,6 @@ def test_a_rule_with_tags_and_entities_takes_articles_with_either():
     TopicArticleFactory(tags=[TagFactory()], entities=[EntityFactory()])
     category = CategoryFactory(any_tags=[navy], any_entities=[japan])
 
-    refresh_membership()
-
     assert members(category) == {tagged, mentioning}
 
 
@@ -152,8 +146,6 @@ def test_all_of_tags_narrows_the_category_to_articles_with_every_one():
     TopicArticleFactory(tags=[defence, navy])
     TopicArticleFactory(tags=[navy, pacific])  # has all of them but none of the "any"
     category = CategoryFactory(any_tags=[defence], all_tags=[navy, pacific])
-
-    refresh_membership()
 
     assert members(category) == {both}
 
@@ -167,8 +159,6 @@ def test_all_of_entities_narrows_the_category_to_articles_mentioning_every_one()
     TopicArticleFactory(entities=[japan, united_states])
     category = CategoryFactory(any_tags=[defence], all_entities=[japan, united_states])
 
-    refresh_membership()
-
     assert members(category) == {alliance}
 
 
@@ -178,8 +168,6 @@ def test_an_excluded_tag_keeps_an_article_out_even_when_it_matches():
     news = TopicArticleFactory(tags=[defence])
     TopicArticleFactory(tags=[defence, opinion])
     category = CategoryFactory(any_tags=[defence], exclude_tags=[opinion])
-
-    refresh_membership()
 
     assert members(category) == {news}
 
@@ -192,8 +180,6 @@ def test_an_excluded_entity_keeps_an_article_out_even_when_it_matches():
     TopicArticleFactory(tags=[defence], entities=[japan, russia])
     category = CategoryFactory(any_tags=[defence], exclude_entities=[russia])
 
-    refresh_membership()
-
     assert members(category) == {news}
 
 
@@ -205,8 +191,6 @@ def test_a_pinned_article_joins_without_matching_the_rule():
     ArticleFactory()
     category = CategoryFactory(any_tags=[defence], pinned_articles=[pinned])
 
-    refresh_membership()
-
     assert members(category) == {matching, pinned}
 
 
@@ -216,8 +200,6 @@ def test_a_hand_excluded_article_stays_out_even_though_it_matches():
     kept = TopicArticleFactory(tags=[defence])
     unwanted = TopicArticleFactory(tags=[defence])
     category = CategoryFactory(any_tags=[defence], excluded_articles=[unwanted])
-
-    refresh_membership()
 
     assert members(category) == {kept}
 
@@ -229,8 +211,6 @@ def test_a_category_with_an_empty_rule_holds_only_its_pinned_articles():
     hand_picked = CategoryFactory(pinned_articles=[pinned])
     empty = CategoryFactory()
 
-    refresh_membership()
-
     assert members(hand_picked) == {pinned}
     assert members(empty) == set()
 
@@ -240,32 +220,11 @@ def test_refreshing_drops_articles_that_no_longer_match():
     defence = TagFactory()
     article = TopicArticleFactory(tags=[defence])
     category = CategoryFactory(any_tags=[defence])
-    refresh_membership()
     assert categories_of(article) == {category}
 
     retag(article)
-    refresh_membership()
 
     assert categories_of(article) == set()
-
-
-@pytest.mark.django_db
-def test_refreshing_some_articles_leaves_the_other_articles_memberships_alone():
-    defence = TagFactory()
-    refreshed = TopicArticleFactory(tags=[defence])
-    left_alone = TopicArticleFactory(tags=[defence])
-    newcomer = ArticleFactory()
-    category = CategoryFactory(any_tags=[defence])
-    other = CategoryFactory(pinned_articles=[left_alone])
-    refresh_membership()
-    retag(refreshed)
-    retag(left_alone)
-    retag(newcomer, defence)
-
-    refresh_membership(article_ids=[refreshed.pk])
-
-    assert members(category) == {left_alone}  # stale until it is refreshed itself
-    assert members(other) == {left_alone}
 
 
 @pytest.mark.django_db
@@ -273,9 +232,8 @@ def test_refreshing_no_articles_changes_nothing():
     defence = TagFactory()
     article = TopicArticleFactory(tags=[defence])
     category = CategoryFactory(any_tags=[defence])
-    refresh_membership()
 
-    refresh_membership(article_ids=[])
+    assert refresh([]) == 0
 
     assert members(category) == {article}
 
@@ -289,11 +247,11 @@ def test_refreshing_a_category_costs_the_same_queries_however_many_articles_matc
     for count in (2, 40):
         TopicArticleFactory.create_batch(count, tags=[defence], entities=[japan])
 
-        # a savepoint; the category's any, all and excluded tags and entities and its
-        # pinned and hand-excluded articles (eight lists of ids); one UPDATE taking out the
-        # articles that left, one adding those that joined; the savepoint's release
-        with django_assert_max_num_queries(12):
-            refresh_membership([category])
+        # the category and its any, all and excluded tags and entities and its pinned
+        # and hand-excluded articles (eight lists of ids); the ids of its members and of
+        # the articles its rule selects; a savepoint, one UPDATE, the savepoint's release
+        with django_assert_max_num_queries(13):
+            refresh_categories([category.pk])
 
     assert category.articles.count() == 42
 
@@ -307,7 +265,6 @@ def test_changing_a_rule_in_the_admin_updates_the_category_at_once(admin_client)
     naval = TopicArticleFactory(tags=[navy])
     military = TopicArticleFactory(tags=[army])
     category = CategoryFactory(any_tags=[navy])
-    refresh_membership()
     url = reverse("admin:articles_category_change", args=[category.pk])
     data = admin_form_data(admin_client, url, "category_form")
     assert data["any_tags"] == ids(navy)
@@ -327,7 +284,6 @@ def test_pinning_and_excluding_by_hand_in_the_admin_updates_the_category(admin_c
     kept = TopicArticleFactory(tags=[navy])
     wanted = ArticleFactory()
     category = CategoryFactory(any_tags=[navy])
-    refresh_membership()
     url = reverse("admin:articles_category_change", args=[category.pk])
     data = admin_form_data(admin_client, url, "category_form")
 
@@ -362,7 +318,6 @@ def test_tagging_an_article_in_the_admin_moves_it_into_and_out_of_categories(adm
     article = TopicArticleFactory(tags=[army])
     naval = CategoryFactory(any_tags=[navy])
     military = CategoryFactory(any_tags=[army])
-    refresh_membership()
     assert categories_of(article) == {military}
     url = reverse("admin:articles_article_change", args=[article.pk])
     data = admin_form_data(admin_client, url, "article_form")
@@ -385,7 +340,6 @@ def test_an_article_edited_to_name_an_entity_joins_that_entitys_category(admin_c
         paragraphs=[],
     )
     asia = CategoryFactory(any_entities=[japan])
-    refresh_membership()
     url = reverse("admin:articles_article_change", args=[article.pk])
     data = admin_form_data(admin_client, url, "article_form")
 

@@ -1,7 +1,6 @@
 import re
 
 import pytest
-from articles.derived import refresh_all
 from django.urls import reverse
 
 from articles.models import Article, Mention
@@ -175,7 +174,6 @@ def test_a_rule_category_removed_from_an_article_excludes_it_by_hand(admin_clien
     navy = TagFactory()
     article = TopicArticleFactory(tags=[navy])
     naval = CategoryFactory(any_tags=[navy])
-    refresh_membership()
     data = open_form(admin_client, article)
     assert data["categories"] == ids(naval)
 

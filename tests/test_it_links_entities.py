@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article, Category, Entity, EntityAlias
-from ingest.files import import_file
+from tests.importing import import_file
 
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "000_c7c1a47f91e5f97c.txt"
 DEMO = Path(__file__).resolve().parents[1] / "articles" / "demo"

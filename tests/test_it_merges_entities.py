@@ -1,8 +1,6 @@
 import pytest
-from articles.derived import refresh_all
 from django.urls import reverse
 
-from articles.entities.linking import link_entities
 from articles.models import Article, Entity, EntitySuggestion
 from tests.factories import ArticleFactory, CategoryFactory, EntityAliasFactory, EntityFactory
 
@@ -40,7 +38,6 @@ def article(usa, duplicate):
     article = ArticleFactory(
         lead_vi="Hoa Kỳ và nước Mỹ là một.", lead_en="The USA is one country.", paragraphs=[]
     )
-    link_entities(Article.objects.get(pk=article.pk))
     assert Article.objects.get(pk=article.pk).entity_ids == [duplicate.pk]
     return article
 
@@ -70,7 +67,6 @@ def test_merging_turns_the_others_names_and_aliases_into_aliases(admin_client, u
 
 def test_merging_moves_category_rules_over(admin_client, client, usa, duplicate, article):
     americas = CategoryFactory(any_entities=[duplicate])
-    refresh_membership()
     assert list(americas.articles.all()) == [article]
 
     merge(admin_client, usa, duplicate)

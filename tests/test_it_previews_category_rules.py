@@ -2,7 +2,6 @@ import html
 import re
 
 import pytest
-from articles.derived import refresh_all
 from django.urls import reverse
 
 from articles.models import Category
@@ -53,7 +52,6 @@ def test_the_preview_shows_what_the_rule_as_typed_would_select_without_saving_it
     admin_client, navy, army, naval_articles, military_article
 ):
     category = CategoryFactory(any_tags=[navy])
-    refresh_membership()
     url = reverse("admin:articles_category_change", args=[category.pk])
     data = admin_form_data(admin_client, url, "category_form")
 

@@ -4,7 +4,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from articles import editing
+from articles import publishing
 from articles.models import Article
 from tests.editors import (
     change_url,
@@ -126,7 +126,7 @@ def test_a_bulk_publish_after_the_form_was_opened_refuses_the_stale_save(alice, 
     article.status = Article.Status.DRAFT
     article.save()
     form = open_form(alice, article)
-    editing.publish(Article.objects.filter(pk=article.pk))
+    publishing.publish(Article.objects.filter(pk=article.pk))
 
     response = alice.post(change_url(article), form)
 

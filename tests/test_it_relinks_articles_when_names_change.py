@@ -6,13 +6,12 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from articles.derived import refresh_all
 from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import editing
+from articles.admin import entities as entities_admin
 from articles.entities.suggestions import approve_suggestion
 from articles.models import Entity, EntitySuggestion
 from tests.factories import (
@@ -66,7 +65,6 @@ def test_a_new_alias_links_the_articles_that_name_it_and_fills_its_categories(
 ):
     article = named_by_old_name()
     asia = CategoryFactory(any_entities=[japan])
-    refresh_membership()
     assert linked(japan) == set()
 
     said = add_alias(admin_client, japan, OLD_NAME)
@@ -136,7 +134,7 @@ def test_an_approved_suggestion_links_every_article_naming_it_and_fills_categori
 def test_a_save_relinks_the_newest_articles_and_the_command_the_older_ones(
     admin_client, japan, monkeypatch
 ):
-    monkeypatch.setattr(editing, "RELINK_AT_ONCE", 1)
+    monkeypatch.setattr(entities_admin, "RELINK_AT_ONCE", 1)
     older = named_by_old_name(published_at=timezone.now() - timedelta(days=1))
     newest = named_by_old_name()
 

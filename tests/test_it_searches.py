@@ -5,11 +5,9 @@ from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
-from articles.derived import refresh_all
 from django.utils import timezone
 
 from articles.models import Article, Entity
-from articles.derived import refresh
 from tests.factories import (
     CategoryFactory,
     DraftArticleFactory,
@@ -18,6 +16,7 @@ from tests.factories import (
     IndexedArticleFactory,
     SourceFactory,
     TagFactory,
+    TopicArticleFactory,
     retag,
 )
 
@@ -51,6 +50,12 @@ def japan() -> Entity:
     )
     EntityAliasFactory(entity=entity, text="Nhật Bản", language="vi")
     EntityAliasFactory(entity=entity, text="Japan", language="en")
+    return entity
+
+
+def in_the_news(entity: Entity) -> Entity:
+    """The entity, named in a published article: only such entities are suggested."""
+    TopicArticleFactory(entities=[entity])
     return entity
 
 
@@ -148,7 +153,6 @@ def test_only_published_articles_are_found(client):
     indexed(title_vi="Đất hiếm đã đăng")
     DraftArticleFactory(title_vi="Đất hiếm bản nháp")
     indexed(title_vi="Đất hiếm ngày mai", published_at=timezone.now() + timedelta(days=1))
-    sync_search_text()
 
     assert listed(search(client, "đất hiếm")) == ["Đất hiếm đã đăng"]
 
@@ -418,7 +422,7 @@ def test_a_correctly_spelt_query_in_any_letter_case_gets_no_suggestion(client, q
 
 @pytest.mark.django_db
 def test_typing_part_of_a_name_suggests_the_entity_and_matching_categories(client):
-    japan()
+    in_the_news(japan())
     EntityFactory(name_vi="Hàn Quốc", name_en="South Korea")
     CategoryFactory(slug="viet-nhat", name_vi="Quan hệ Việt – Nhật", name_en="Vietnam–Japan")
     CategoryFactory(name_vi="Thể thao", name_en="Sport")
@@ -450,6 +454,7 @@ def test_a_close_misspelling_of_an_alias_is_suggested(client):
         name_vi="Bộ Quốc phòng Mỹ",
         name_en="US Department of Defense",
     )
+    in_the_news(pentagon)
     EntityAliasFactory(entity=pentagon, text="Lầu Năm Góc", language="vi")
 
     assert [result["url"] for result in suggest(client, "lau nam gok")] == ["/entities/pentagon/"]
@@ -457,11 +462,13 @@ def test_a_close_misspelling_of_an_alias_is_suggested(client):
 
 @pytest.mark.django_db
 def test_a_close_misspelling_of_a_name_is_suggested(client):
-    EntityFactory(
-        slug="zelensky",
-        kind=Entity.Kind.PERSON,
-        name_vi="Volodymyr Zelensky",
-        name_en="Volodymyr Zelensky",
+    in_the_news(
+        EntityFactory(
+            slug="zelensky",
+            kind=Entity.Kind.PERSON,
+            name_vi="Volodymyr Zelensky",
+            name_en="Volodymyr Zelensky",
+        )
     )
 
     assert [result["url"] for result in suggest(client, "Zelenski")] == ["/entities/zelensky/"]
@@ -499,7 +506,6 @@ def two_matches_and_a_lookalike():
     )
     for article in (chosen, lookalike):
         retag(article, navy)
-    refresh_membership()
     assert set(entity.articles.all()) == {chosen, lookalike}
     return chosen, other
 
@@ -682,14 +688,14 @@ def test_suggestions_for_a_query_without_words_are_empty(client, query):
     ids=lambda query: repr(query[:20]),
 )
 def test_suggestions_see_the_words_among_operators_and_odd_characters(client, query):
-    japan()
+    in_the_news(japan())
 
     assert [result["label"] for result in suggest(client, query)] == ["Nhật Bản / Japan"]
 
 
 @pytest.mark.django_db
 def test_suggestions_with_the_q_key_repeated_use_the_last_one(client):
-    japan()
+    in_the_news(japan())
     response = client.get("/search/suggest/?q=&q=nhat")
 
     assert [result["label"] for result in json.loads(response.content)["results"]] == [

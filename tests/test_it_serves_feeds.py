@@ -4,7 +4,6 @@ from html import unescape
 
 import feedparser
 import pytest
-from articles.derived import refresh_all
 from django.utils import timezone
 
 from tests.factories import (
@@ -70,11 +69,12 @@ def articles():
         slug="gia-vang",
         title_vi=UNRELATED["vi"],
         title_en=UNRELATED["en"],
+        lead_vi="Giá vàng trong nước tăng mạnh.",
+        lead_en="Gold prices rose sharply.",
         published_at=now - timedelta(hours=1),
     )
     DraftArticleFactory(title_vi="Bản nháp về hải quân")
     CategoryFactory(slug="bien-dong", name_vi="Biển Đông", name_en="East Sea", any_tags=[navy])
-    refresh_membership()
 
 
 def parsed(client, url: str):

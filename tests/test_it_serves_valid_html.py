@@ -4,7 +4,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from articles.derived import refresh_all
 
 from tests.factories import (
     ArticleFactory,
@@ -35,7 +34,6 @@ def test_every_kind_of_page_passes_the_nu_html_checker_in_both_languages(client,
         caption_vi="Chú thích", credit="AFP", author="Thu Hà", tags=[navy], entities=[japan]
     )
     CategoryFactory(slug="quoc-phong", any_tags=[navy])
-    refresh_membership()
     pages = {
         "home": "/",
         "untranslated": untranslated.get_absolute_url(),

@@ -3,8 +3,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from articles.derived import refresh_all
 from articles.models import Article
-from articles.translation import sync_translation_state
 from tests.editors import (
     open_form,
     pair_prefix,
@@ -128,7 +128,6 @@ def test_the_list_filters_on_the_translation_state(admin_client):
     stale = ArticleFactory(title_vi="Bài cũ", paragraphs=[("Một.", "One.")])
     ArticleFactory(title_vi="Bài đủ", paragraphs=[("Hai.", "Two.")])
     ArticleFactory(title_vi="Bài thiếu", lead_en="", paragraphs=[("Ba.", "")])
-    sync_translation_state()
     edit(admin_client, stale, **{"Một._vi": "Một, viết lại."})
     url = reverse("admin:articles_article_changelist")
 
@@ -141,8 +140,27 @@ def test_the_list_filters_on_the_translation_state(admin_client):
     assert titles("missing") == {"Bài thiếu"}
 
 
-def test_reimporting_a_changed_translation_makes_the_article_complete_again(admin_client, tmp_path):
-    from ingest.files import import_file
+def test_a_source_that_corrects_both_sides_leaves_them_in_step(admin_client, tmp_path):
+    from tests.importing import import_file
+    from tests.test_it_imports_scraped_files import ENGLISH, VIETNAMESE, write_article
+
+    path = write_article(tmp_path, "energy", VIETNAMESE, ENGLISH)
+    article = import_file(path).article
+    write_article(
+        tmp_path,
+        "energy",
+        VIETNAMESE.replace("hôm thứ Hai", "hôm thứ Ba"),
+        ENGLISH.replace("on Monday", "on Tuesday"),
+    )
+    assert import_file(path).status == "updated"
+
+    assert state(article) == Translation.COMPLETE
+    article.refresh_from_db()
+    assert article.lead_en.endswith("said on Tuesday.")
+
+
+def test_a_source_does_not_undo_the_vietnamese_an_editor_wrote(admin_client, tmp_path):
+    from tests.importing import import_file
     from tests.test_it_imports_scraped_files import ENGLISH, VIETNAMESE, write_article
 
     path = write_article(tmp_path, "energy", VIETNAMESE, ENGLISH)
@@ -153,7 +171,9 @@ def test_reimporting_a_changed_translation_makes_the_article_complete_again(admi
     write_article(tmp_path, "energy", VIETNAMESE.replace("hôm thứ Hai", "hôm thứ Ba"), ENGLISH)
     import_file(path)
 
-    assert state(article) == Translation.COMPLETE
+    article.refresh_from_db()
+    assert article.lead_vi == "Một mở đầu khác."
+    assert state(article) == Translation.STALE  # the editor's Vietnamese is newer than its English
 
 
 @pytest.mark.django_db
@@ -163,7 +183,7 @@ def test_generated_articles_carry_their_translation_state():
     generate_corpus(40)
     states = ("translation", "block_count", "translated_block_count")
     written = list(Article.objects.order_by("pk").values_list(*states))
-    sync_translation_state()
+    refresh_all()
 
     assert list(Article.objects.order_by("pk").values_list(*states)) == written
     assert {translation for translation, _, _ in written} == {

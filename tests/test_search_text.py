@@ -2,18 +2,17 @@ import re
 import unicodedata
 
 import pytest
-from articles.searchtext import (
+from django.db import connection
+from django.utils import translation
+
+from articles.search.highlight import highlight_snippet
+from articles.search.query import (
     MAX_QUERY_CHARS,
-    fold,
-    highlight_snippet,
     is_only_word_pairs,
     parse_query,
     query_terms,
     required_phrases,
 )
-from django.db import connection
-from django.utils import translation
-
 from articles.text import fold
 
 EMPTY_HINT = "Type a word or a name to search for."

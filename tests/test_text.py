@@ -58,25 +58,25 @@ def test_en_dash_inside_text_survives():
 
 
 def test_vietnamese_tone_marks_and_accents_are_removed():
-    assert fold("Nhật Bản đất hiếm Đài Loan") == "Nhat Ban dat hiem Dai Loan"
+    assert fold("Nhật Bản đất hiếm Đài Loan") == "nhat ban dat hiem dai loan"
 
 
 def test_d_with_stroke_folds_to_d_in_both_cases():
-    assert fold("đĐ") == "dD"
+    assert fold("đĐ") == "dd"
 
 
-def test_folding_keeps_letter_case():
-    assert fold("ỨNG PHÓ ứng phó") == "UNG PHO ung pho"
+def test_folding_ignores_letter_case():
+    assert fold("ỨNG PHÓ ứng phó") == "ung pho ung pho"
 
 
 def test_other_latin_accents_are_removed_too():
-    assert fold("Café Ñandú Zürich") == "Cafe Nandu Zurich"
+    assert fold("Café Ñandú Zürich") == "cafe nandu zurich"
 
 
 def test_decomposed_input_folds_like_composed_input():
     decomposed = unicodedata.normalize("NFD", "Quốc phòng")
 
-    assert fold(decomposed) == "Quoc phong"
+    assert fold(decomposed) == "quoc phong"
 
 
 # --- slugify_vi -------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from ingest.files import import_file
+from tests.importing import import_file
 from tests.test_it_imports_scraped_files import ENGLISH, VIETNAMESE, write_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,9 +1,8 @@
 import pytest
-from articles.derived import refresh_all
 from axe_playwright_python.sync_playwright import Axe
 
-from ingest.files import import_file
 from tests.factories import ArticleFactory, CategoryFactory, EntityFactory, TagFactory, retag
+from tests.importing import import_file
 from tests.test_it_imports_scraped_files import ENGLISH, VIETNAMESE, write_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,7 +22,6 @@ def pages(live_server, tmp_path) -> dict[str, str]:
         slug="chi-tieng-viet", title_en="", lead_en="", paragraphs=[("Chỉ tiếng Việt.", "")]
     )
     CategoryFactory(slug="kinh-te", name_vi="Kinh tế", name_en="Economy", any_tags=[energy])
-    refresh_membership()
     url = article.article.get_absolute_url()
     return {
         "home": "/",

@@ -1,7 +1,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from ingest.files import import_file
+from tests.importing import import_file
 from tests.test_it_imports_scraped_files import ENGLISH, VIETNAMESE, write_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,11 +1,12 @@
 import sys
+from collections import Counter
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from ingest.files import import_paths
+from ingest.files import bulk_files_in, import_paths
 from ingest.reports import describe, summarize
 
 
@@ -31,13 +32,13 @@ class Command(BaseCommand):
     def handle(self, *args, paths, publish, max_bytes, verbosity=1, **options):
         outcomes = import_paths(paths, max_bytes=max_bytes, publish=publish)
         progress = tqdm(outcomes, unit=" articles", file=sys.stderr, disable=verbosity < 1)
-        counts = []
+        counts = Counter()  # not the outcomes: a file may hold millions of articles
         for outcome in progress:
-            counts.append(outcome)
+            counts[outcome.status] += 1
             if verbosity >= 1:
                 with progress.external_write_mode():
                     self.stdout.write(describe(outcome))
-        self.stdout.write(summarize(counts, "article(s)"))
-        refused = sum(outcome.status == "refused" for outcome in counts)
-        if refused:
+        noun = "article(s)" if bulk_files_in(paths) else "file(s)"
+        self.stdout.write(summarize(counts, noun))
+        if refused := counts["refused"]:
             raise CommandError(f"{refused} file(s) or line(s) refused.", returncode=1)
