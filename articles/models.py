@@ -1,14 +1,17 @@
 import math
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, URLValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Func
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Now
+from django.db.models.functions import Length, Now
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,11 +23,23 @@ from articles.querysets import (
     EntityQuerySet,
     MentionQuerySet,
     ParagraphQuerySet,
+    TagQuerySet,
 )
 from articles.search.sql import FOLD_FUNCTION, HEAD_VECTOR_SQL, PHRASE_VECTOR_SQL, SEARCH_VECTOR_SQL
 from articles.text import count_words
+from newsreader import addresses
 
 WORDS_PER_MINUTE = 200
+# The most characters a lead or a paragraph may hold, on either side: far beyond any real
+# article's, and enforced by forms, importers and the database alike.
+TEXT_LIMIT = 100_000
+CAPPED_TEXT = {"max_length": TEXT_LIMIT, "validators": [MaxLengthValidator(TEXT_LIMIT)]}
+
+
+def within_text_limit(table: str, field: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=LessThanOrEqual(Length(field), TEXT_LIMIT), name=f"{table}_{field}_length"
+    )
 
 
 class RevisionSnapshot(models.Model):
@@ -106,15 +121,39 @@ class Source(models.Model):
         return self.name
 
     def clean(self):
+        errors = {}
         if self.language == "en" and self.default_status == "published":
-            raise ValidationError(
-                {
-                    "default_status": _(
-                        "Articles from an English source have no Vietnamese yet: they cannot "
-                        "be published as they arrive."
-                    )
-                }
+            errors["default_status"] = _(
+                "Articles from an English source have no Vietnamese yet: they cannot "
+                "be published as they arrive."
             )
+        if refusal := _feed_url_refusal(self.feed_url):
+            errors["feed_url"] = refusal
+        if errors:
+            raise ValidationError(errors)
+
+
+def _feed_url_refusal(url: str) -> str | None:
+    """Why feeds cannot be fetched from this URL's port or host (newsreader.addresses), if
+    they cannot. A host that does not resolve now passes: each fetch checks it again."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return None  # a malformed URL: its field says so
+    if not parts.hostname:
+        return None
+    if not addresses.port_allowed(port):
+        return _("Feeds can be fetched on ports %(ports)s only.") % {
+            "ports": ", ".join(map(str, settings.FEED_ALLOWED_PORTS))
+        }
+    try:
+        allowed = addresses.allowed_addresses(parts.hostname, port)
+    except OSError:
+        return None
+    if not allowed:
+        return _("Feeds can be fetched from public addresses only, and this one is not.")
+    return None
 
 
 class Article(models.Model):
@@ -132,8 +171,8 @@ class Article(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     title_vi = NFCCharField(_("title (Vietnamese)"), max_length=300)
     title_en = NFCCharField(_("title (English)"), max_length=300, blank=True)
-    lead_vi = NFCTextField(_("lead (Vietnamese)"))
-    lead_en = NFCTextField(_("lead (English)"), blank=True)
+    lead_vi = NFCTextField(_("lead (Vietnamese)"), **CAPPED_TEXT)
+    lead_en = NFCTextField(_("lead (English)"), blank=True, **CAPPED_TEXT)
     # When each side of the lead last changed: the English is stale when the Vietnamese
     # changed after it (articles.translation).
     lead_vi_changed_at = models.DateTimeField(db_default=Now(), editable=False)
@@ -256,6 +295,7 @@ class Article(models.Model):
                 name="article_title_en_trgm_idx",
             ),
         ]
+        constraints = [within_text_limit("article", field) for field in ("lead_vi", "lead_en")]
 
     def __str__(self) -> str:
         return self.title_vi
@@ -301,8 +341,8 @@ class Paragraph(models.Model):
 
     article = models.ForeignKey(Article, related_name="paragraphs", on_delete=models.CASCADE)
     position = models.PositiveIntegerField(_("position"))
-    text_vi = NFCTextField(_("Vietnamese"))
-    text_en = NFCTextField(_("English"), blank=True)
+    text_vi = NFCTextField(_("Vietnamese"), **CAPPED_TEXT)
+    text_en = NFCTextField(_("English"), blank=True, **CAPPED_TEXT)
     vi_changed_at = models.DateTimeField(db_default=Now(), editable=False)
     en_changed_at = models.DateTimeField(db_default=Now(), editable=False)
 
@@ -315,7 +355,8 @@ class Paragraph(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "position"], name="paragraph_position_unique"
-            )
+            ),
+            *(within_text_limit("paragraph", field) for field in ("text_vi", "text_en")),
         ]
 
     def __str__(self) -> str:
@@ -328,6 +369,8 @@ class Tag(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     name_vi = NFCCharField(_("name (Vietnamese)"), max_length=100)
     name_en = NFCCharField(_("name (English)"), max_length=100, blank=True)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name_vi"]

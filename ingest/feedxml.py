@@ -5,6 +5,13 @@ this site serves.)
 feedparser reads the XML, whatever its encoding or its faults; each item's HTML becomes
 plain paragraphs (nh3 cleans it, scripts and styles with their content go, then only the
 text is kept).
+
+A feed that declares XML entities, or a DOCTYPE with an internal subset, is refused before
+any parser sees it: no feed needs them, and one plain entity used ten thousand times is
+enough to turn a few kilobytes into hundreds of megabytes. It is looked for in the text
+feedparser would read (the encoding taken, as it takes it, from a byte order mark, the XML
+declaration or the HTTP charset), and in the bytes without their NULs (UTF-16 and UTF-32
+read as ASCII). An item's title and text are bounded before they are cleaned.
 """
 
 import calendar
@@ -22,11 +29,13 @@ import feedparser
 import nh3
 from django.db.models import Q
 from django.utils import timezone
+from feedparser.encodings import convert_to_utf8
 
-from articles.models import Article, Source
+from articles.models import TEXT_LIMIT, Article, Source
 from articles.slugs import unique_slug
 from articles.text import cut_at_word, normalize_text
 from ingest.parsing import ParsedText, ParseError, derive_title
+from ingest.safefiles import open_regular
 from ingest.saving import (
     IncomingArticle,
     Outcome,
@@ -42,6 +51,10 @@ TITLE_LIMIT = Article._meta.get_field("title_vi").max_length
 AUTHOR_LIMIT = Article._meta.get_field("author").max_length
 TAG_LIMIT = 100
 MAX_TAGS = 20
+# The most characters of an item's title, text, author or category read, markup included:
+# a longer title or name is cut before it is cleaned, an item with a longer text refused.
+ITEM_TEXT_LIMIT = 200_000
+NO_TITLE_OR_TEXT = "no title and no text"
 # Where a paragraph ends: everything else in an item's HTML is inline, its text kept.
 BLOCK_TAGS = frozenset(
     {
@@ -56,13 +69,9 @@ DROPPED_TAGS = frozenset(
 )
 
 
-# An entity declared from other entities (a "billion laughs") or from a file or URL (an
-# external entity): a feed needs neither, and feedparser would leave their names in the text.
-_EXPANDING_ENTITY = re.compile(
-    rb"""<!ENTITY \s+ (?:%\s+)? [^\s>]+ \s+ (?:SYSTEM|PUBLIC|"[^"]*[&%](?!\#)|'[^']*[&%](?!\#))""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_FIRST_ELEMENT = re.compile(rb"<[^?!]")
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+# A DOCTYPE whose internal subset opens (the brackets), quoted strings skipped.
+_INTERNAL_SUBSET = re.compile(rb"""<!DOCTYPE(?:[^>\["']|"[^"]*"|'[^']*')*\[""", re.IGNORECASE)
 
 
 class FeedError(Exception):
@@ -71,20 +80,22 @@ class FeedError(Exception):
 
 def parse_feed(data: bytes, *, content_type: str = "", url: str = ""):
     """The feed as feedparser reads it, or FeedError when it holds no RSS or Atom items or
-    declares entities made of other entities or of files (a "billion laughs", an external
-    entity).
+    declares XML entities or a DTD of its own.
 
     A feed with faults that still yields items (a wrong declared encoding, an unclosed tag at
     the end) is read for what it has.
     """
-    if _declares_expanding_entities(data):
-        raise FeedError("declares XML entities made of other entities or files; not read")
     headers = {"content-type": content_type} if content_type else {}
     if url:
         headers["content-location"] = url
+    if _declares_entities(data, headers):
+        raise FeedError("declares XML entities or a DTD of its own; not read")
     # A file object, never bytes: feedparser would take bytes for a file name to open. Its
     # own sanitizer is off: nh3 does that, and no markup is kept anyway.
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=False)
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=False)
+    except Exception as error:  # its fallback parser gives up in ways of its own
+        raise FeedError(f"not readable as a feed ({type(error).__name__})") from None
     if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
         problem = parsed.get("bozo_exception")
         if isinstance(problem, xml.sax.SAXParseException):
@@ -95,12 +106,15 @@ def parse_feed(data: bytes, *, content_type: str = "", url: str = ""):
     return parsed
 
 
-def _declares_expanding_entities(data: bytes) -> bool:
-    """Looks in the prolog (before the first element) of the document, in UTF-16 or UTF-32 too."""
-    ascii_data = data.replace(b"\x00", b"")
-    first_element = _FIRST_ELEMENT.search(ascii_data)
-    prolog = ascii_data[: first_element.start()] if first_element else ascii_data
-    return bool(_EXPANDING_ENTITY.search(prolog))
+def _declares_entities(data: bytes, headers: dict) -> bool:
+    """Whether the document declares an entity or opens an internal DTD subset anywhere, as
+    feedparser would read it with these headers (in UTF-8, from whatever encoding it finds)
+    or as bytes."""
+    as_read = convert_to_utf8(dict(headers), data, {})
+    return any(
+        _ENTITY_DECLARATION.search(text) or _INTERNAL_SUBSET.search(text)
+        for text in (as_read, data.replace(b"\x00", b""))
+    )
 
 
 def parse_entry(entry, *, language: str, scope: str, now: datetime) -> IncomingArticle:
@@ -114,8 +128,10 @@ def parse_entry(entry, *, language: str, scope: str, now: datetime) -> IncomingA
     paragraphs = _entry_paragraphs(entry)
     if not paragraphs:
         if not title:
-            raise ParseError("no title and no text")
+            raise ParseError(NO_TITLE_OR_TEXT)
         paragraphs = [title]
+    if any(len(paragraph) > TEXT_LIMIT for paragraph in paragraphs):
+        raise ParseError(f"a paragraph is longer than {TEXT_LIMIT:,} characters")
     lead, *rest = paragraphs
     parsed = ParsedText(
         title=title or _shortened(derive_title(lead, language), TITLE_LIMIT),
@@ -199,8 +215,9 @@ def _detail_text(entry, key: str) -> str:
 
 
 def _as_text(value: str) -> str:
-    """One line of text from a title, a name or a category, whatever markup it holds."""
-    return " ".join(html_to_paragraphs(value))
+    """One line of text from a title, a name or a category, whatever markup it holds (of
+    its first ITEM_TEXT_LIMIT characters)."""
+    return " ".join(html_to_paragraphs(value[:ITEM_TEXT_LIMIT]))
 
 
 def _entry_paragraphs(entry) -> list[str]:
@@ -212,6 +229,8 @@ def _entry_paragraphs(entry) -> list[str]:
     else:
         value = entry.get("summary") or ""
         kind = (entry.get("summary_detail") or {}).get("type", "text/html")
+    if len(value) > ITEM_TEXT_LIMIT:
+        raise ParseError(f"its text is longer than {ITEM_TEXT_LIMIT:,} characters")
     if kind == "text/plain":
         return text_to_paragraphs(value)
     return html_to_paragraphs(value)
@@ -267,7 +286,7 @@ def import_file(path: Path, *, max_bytes: int, publish: bool = False) -> Iterato
     text) is refused whole, and no source is created for it."""
     label = str(path)
     try:
-        with path.open("rb") as file:
+        with open_regular(path) as file:
             data = file.read(max_bytes + 1)  # no more: it may be endless, like /dev/zero
     except FileNotFoundError:
         yield refused(label, "no such file")
@@ -283,10 +302,10 @@ def import_file(path: Path, *, max_bytes: int, publish: bool = False) -> Iterato
     except FeedError as error:
         yield refused(label, str(error))
         return
-    if not any(map(_has_title_or_text, parsed.entries[:MAX_ITEMS])):
+    refusals = [_refusal(entry) for entry in parsed.entries[:MAX_ITEMS]]
+    if all(refusals):
         # Refused before its source is looked up, or created: nothing is saved.
-        reason = "none of its items has a title or text" if parsed.entries else "no items"
-        yield refused(label, reason)
+        yield refused(label, _none_read(refusals))
         return
     source = source_of_feed(parsed.feed)
     language = source.language if source else "vi"
@@ -295,12 +314,22 @@ def import_file(path: Path, *, max_bytes: int, publish: bool = False) -> Iterato
     yield from save(items, source=source, publish=publish)
 
 
-def _has_title_or_text(entry) -> bool:
+def _refusal(entry) -> str:
+    """Why the item cannot be read; "" when it can."""
     try:
         parse_entry(entry, language="vi", scope="-", now=timezone.now())
-    except ParseError:
-        return False
-    return True
+    except ParseError as error:
+        return str(error)
+    return ""
+
+
+def _none_read(refusals: list[str]) -> str:
+    if not refusals:
+        return "no items"
+    other = [reason for reason in refusals if reason != NO_TITLE_OR_TEXT]
+    if not other:
+        return "none of its items has a title or text"
+    return f"none of its items can be read ({other[0]})"
 
 
 def source_of_feed(feed) -> Source | None:

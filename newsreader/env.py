@@ -1,5 +1,6 @@
 """Strict readers for settings taken from the environment."""
 
+import ipaddress
 import os
 import re
 
@@ -40,6 +41,37 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """IP networks separated by commas, e.g. 10.1.0.0/16,fd00::/8 (an address alone is a
+    network of one); none by default."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be IP networks separated by commas, such as 10.1.0.0/16 "
+                f"(no bits set after the prefix); got {item!r}"
+            ) from None
+    return tuple(networks)
+
+
+def env_ports(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """TCP port numbers separated by commas, e.g. 80,443,8080."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    ports = []
+    for item in raw.split(","):
+        item = item.strip()
+        if not re.fullmatch(r"[0-9]{1,5}", item) or not 0 < int(item) < 65536:
+            raise ImproperlyConfigured(
+                f"{name} must be port numbers (1 to 65535) separated by commas; got {raw!r}"
+            )
+        ports.append(int(item))
+    return tuple(dict.fromkeys(ports))
 
 
 def env_words(name: str) -> list[str]:
