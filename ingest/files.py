@@ -1,6 +1,11 @@
 """Files on disk as incoming articles: scraped text (NAME.txt, with NAME.en.txt as its
-translation), NDJSON and saved feeds, found in the files and folders given."""
+translation), NDJSON and saved feeds, found in the files and folders given.
 
+Only regular files are read, never through a symbolic link (ingest.safefiles): a folder's
+link, FIFO or device is refused in its report line, whatever its name, and a translation
+is only ever the NAME.en.txt beside its original."""
+
+import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
@@ -8,6 +13,7 @@ from pathlib import Path
 
 from ingest import feedxml, ndjson
 from ingest.parsing import ParsedText, ParseError, decode_raw, parse_article
+from ingest.safefiles import open_regular
 from ingest.saving import IncomingArticle, Outcome, refused, save
 
 TRANSLATION_SUFFIX = ".en.txt"
@@ -66,7 +72,7 @@ def read_article_file(path: Path, max_bytes: int, label: str = "") -> IncomingAr
     vietnamese = _parse(_read(path, max_bytes), "vi")
     english = None
     english_path = translation_path(path)
-    if english_path.exists():
+    if os.path.lexists(english_path):  # a link too, even a broken one: it is refused
         english = _parse(_read(english_path, max_bytes, english_path.name), "en", english_path.name)
         if len(english.blocks) != len(vietnamese.blocks):
             raise ParseError(
@@ -81,8 +87,8 @@ def read_article_file(path: Path, max_bytes: int, label: str = "") -> IncomingAr
 def _read(path: Path, max_bytes: int, label: str = "") -> str:
     prefix = f"{label}: " if label else ""
     try:
-        with path.open("rb") as file:
-            data = file.read(max_bytes + 1)  # no more: it may be endless, like /dev/zero
+        with open_regular(path) as file:
+            data = file.read(max_bytes + 1)  # no more: it may be growing as it is read
     except FileNotFoundError:
         raise ParseError(f"{prefix}no such file") from None
     except OSError as error:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from articles.models import Article, Source, Tag
 from articles.text import normalize_text
 from ingest.parsing import ParsedText, ParseError, check_text_bytes, derive_title
+from ingest.safefiles import open_regular
 from ingest.saving import IncomingArticle, Outcome, clean_link, refused, text_fingerprint
 
 SUFFIXES = (".ndjson", ".jsonl")
@@ -195,7 +196,7 @@ def _time(text: str) -> datetime | None:
 def read_lines(path: Path, max_bytes: int) -> Iterator[tuple[int, str | ParseError]]:
     """(line number, text) for each non-blank line, or a ParseError for a line that is too
     long or not UTF-8. A long line is never held in memory whole."""
-    with path.open("rb") as file:
+    with open_regular(path) as file:
         number = 0
         while True:
             raw = file.readline(max_bytes + 1)
@@ -217,16 +218,17 @@ def read_lines(path: Path, max_bytes: int) -> Iterator[tuple[int, str | ParseErr
 
 
 def count_lines(path: Path) -> int:
-    with path.open("rb") as file:
+    with open_regular(path) as file:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
 
 
 def read_file(path: Path, max_bytes: int) -> Iterator[IncomingArticle | Outcome]:
     """Each line of an NDJSON file as an incoming article, or the reason it is refused; one
-    refusal for the whole file when it is empty, binary or not UTF-8 from its start. The
-    file is read a line at a time, however large it is."""
+    refusal for the whole file when it is empty, binary or not UTF-8 from its start, or not
+    a regular file (ingest.safefiles). The file is read a line at a time, however large it
+    is."""
     try:
-        with path.open("rb") as file:
+        with open_regular(path) as file:
             check_text_bytes(file.read(SNIFF_BYTES))
         has_lines = False
         for number, line in read_lines(path, max_bytes):

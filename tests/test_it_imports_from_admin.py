@@ -7,7 +7,7 @@ from tests.test_it_imports_scraped_files import ENGLISH, VIETNAMESE
 
 pytestmark = pytest.mark.usefixtures("english_site")
 
-IMPORT = reverse("admin:articles_article_import")
+IMPORT = reverse("import_files")
 
 
 def upload(name: str, text: str | bytes) -> SimpleUploadedFile:
