@@ -2,6 +2,9 @@
 or a tag, in Vietnamese, in English (translated articles only) or in both languages.
 
 /feeds/<vi|en|both>/rss/  and  /feeds/<vi|en|both>/<categories|entities|tags>/<slug>/atom/
+
+Links name the site's address (SITE_URL), whatever host the request came to; an entity or
+tag has a feed once it has a published article.
 """
 
 from dataclasses import dataclass
@@ -17,11 +20,23 @@ from django.utils.translation import gettext as _
 
 from articles.bilingual import in_language
 from articles.models import Article, Category, Entity, Tag
+from newsreader.pagecache import site_url
 
 FEED_SIZE = 30
 LANGUAGES = ("vi", "en", "both")
 TOPICS = {"categories": Category, "entities": Entity, "tags": Tag}
 TOPIC_KINDS = {model: kind for kind, model in TOPICS.items()}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a feed is about, and where: its language, topic (None: the whole site), the
+    site's address and the feed's own path."""
+
+    language: str
+    topic: Category | Entity | Tag | None
+    site: str
+    path: str
 
 
 @dataclass(frozen=True)
@@ -67,6 +82,13 @@ class TopicConverter(LanguageConverter):
     regex = "|".join(TOPICS)
 
 
+def public_topics(kind: str) -> QuerySet:
+    """The topics of a kind that have a feed: every category; entities and tags that
+    readers may know of."""
+    model = TOPICS[kind]
+    return model.objects.all() if model is Category else model.objects.public()
+
+
 def articles_about(topic) -> QuerySet:
     """The published articles of a list page: everything, or a category's, entity's or tag's."""
     articles = Article.objects.for_listing()
@@ -85,29 +107,32 @@ class ArticlesFeed(Feed):
         with translation.override("en" if language == "en" else "vi"):
             return super().__call__(request, language=language, kind=kind, slug=slug)
 
-    def get_object(self, request, language, kind=None, slug=None):
-        topic = get_object_or_404(TOPICS[kind], slug=slug) if kind else None
-        return language, topic
+    def get_object(self, request, language, kind=None, slug=None) -> Subject:
+        topic = get_object_or_404(public_topics(kind), slug=slug) if kind else None
+        return Subject(language, topic, site_url(request), request.path)
 
-    def title(self, obj) -> str:
-        language, topic = obj
-        return f"newsreader — {in_language(topic, 'name', language) if topic else _('Latest news')}"
+    def title(self, obj: Subject) -> str:
+        topic = obj.topic
+        name = in_language(topic, "name", obj.language) if topic else _("Latest news")
+        return f"newsreader — {name}"
 
-    def description(self, obj) -> str:
+    def description(self, obj: Subject) -> str:
         return _("Vietnamese and English news, paragraph by paragraph.")
 
-    def link(self, obj) -> str:
-        _language, topic = obj
-        return topic.get_absolute_url() if topic else reverse("articles:home")
+    def link(self, obj: Subject) -> str:
+        return obj.site + (obj.topic.get_absolute_url() if obj.topic else reverse("articles:home"))
 
-    def items(self, obj) -> list[Article]:
-        language, topic = obj
-        articles = articles_about(topic).prefetch_related("tags")
-        if language == "en":
+    def feed_url(self, obj: Subject) -> str:
+        return obj.site + obj.path
+
+    def items(self, obj: Subject) -> list[Article]:
+        articles = articles_about(obj.topic).prefetch_related("tags")
+        if obj.language == "en":
             articles = articles.translated()
         items = list(articles[:FEED_SIZE])
         for article in items:
-            article.feed_language = language
+            article.feed_language = obj.language
+            article.feed_link = obj.site + article.get_absolute_url()
         return items
 
     def item_title(self, item: Article) -> str:
@@ -119,7 +144,7 @@ class ArticlesFeed(Feed):
         return format_html("<p>{}</p>", in_language(item, "lead", item.feed_language))
 
     def item_link(self, item: Article) -> str:
-        return item.get_absolute_url()
+        return item.feed_link
 
     def item_author_name(self, item: Article) -> str | None:
         return item.author or None

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache, partial
 
 from django.conf import settings
@@ -18,12 +18,22 @@ from articles.models import Category, Entity, Source, Tag
 from articles.querysets import FACET_WINDOW, SEARCH_CANDIDATES, with_counts
 from articles.search.highlight import attach_snippets
 from articles.search.query import SearchQuery
-from newsreader.pagecache import remember
+from newsreader.pagecache import PageInput, remember
 
 FACET_SIZE = 8
 SUMMARY_SECONDS = 60  # bounds how late a scheduled article is counted in the facets
 MULTI_VALUED = {"tag", "entity"}
 LOOKUP_FILTERS = {"category", "tag", "entity", "source"}
+
+
+def list_input(filter_class, *first: str) -> PageInput:
+    """The query parameters a list page understands: `first`, its filters, its page."""
+    names = (*first, *filter_class.base_filters, "page")
+    return PageInput(parameters=names, repeated=tuple(sorted(MULTI_VALUED)))
+
+
+LIST_INPUT = list_input(ArticleFilter)
+SEARCH_INPUT = list_input(SearchFilter, "q")
 
 
 @dataclass(frozen=True)
@@ -56,8 +66,13 @@ def article_list(
     # the filters are only set up and checked when the reader filtered; the filters aside,
     # which shows their form, is kept (see the template)
     filtering = any(name in params for name in filter_class.base_filters)
-    filterset = SimpleLazyObject(lambda: filter_class(params, queryset=articles))
+    filterset = SimpleLazyObject(lambda: _filters(filter_class, params, articles))
     problems = _problems(filterset, params) if filtering else []
+    # a list whose address asks for it in other words than the site's is shown, not kept:
+    # the cache holds one copy of each list
+    spelled = (search is None or params.get("q") == search.text) and (
+        not filtering or (not problems and _spelled_as_the_site_does(filterset, params))
+    )
 
     def matching() -> QuerySet:
         found = articles.none() if problems else filterset.qs if filtering else articles
@@ -74,12 +89,17 @@ def article_list(
         else remember(
             ("list", request.path, page_query, get_language()),
             lambda: summarise(filtered.queryset(), params),
-            seconds=SUMMARY_SECONDS,
+            seconds=SUMMARY_SECONDS if spelled else 0,
         )
     )
     page, page_problem = paginate(filtered, params.get("page"), summary.count)
-    page.object_list = _cards(request, page, articles, search)
+    shown_as_asked = spelled and params.get("page", str(page.number)) == str(page.number)
+    kept_seconds = SUMMARY_SECONDS if shown_as_asked else 0
+    page.object_list = _cards(request, page, articles, search, kept_seconds)
     return {
+        # whether the page may be kept (by the page cache and for its parts) for others
+        "shown_as_asked": shown_as_asked,
+        "kept_seconds": kept_seconds,
         "filter": filterset,
         "page": page,
         "problems": [*problems, *filter(None, [page_problem])],
@@ -127,7 +147,7 @@ def summarise(articles: QuerySet, params: QueryDict) -> ListSummary:
     return ListSummary(facets(counts, params), scanned, count)
 
 
-def _cards(request: HttpRequest, page: Page, articles: QuerySet, search) -> "Cards":
+def _cards(request: HttpRequest, page: Page, articles: QuerySet, search, seconds: int) -> "Cards":
     """The articles on a page, in order: found (and for a search, ranked) once, then read
     by id until the content changes, which any change to an article is (at most a minute
     for an article whose scheduled time comes)."""
@@ -137,9 +157,7 @@ def _cards(request: HttpRequest, page: Page, articles: QuerySet, search) -> "Car
         found.extend(page.object_list)
         return [(article.pk, article.updated_at) for article in found]
 
-    versions = remember(
-        ("list page", request.path, request.GET.urlencode()), find, seconds=SUMMARY_SECONDS
-    )
+    versions = remember(("list page", request.path, request.GET.urlencode()), find, seconds)
     prepare = partial(attach_snippets, query=search) if search else None
     return Cards(versions, articles, prepare, fetched=found or None)
 
@@ -234,6 +252,34 @@ def _facet_value(params: QueryDict, name: str, item) -> FacetValue:
         else:
             url_params[name] = item.slug
     return FacetValue(str(item), item.n, "?" + url_params.urlencode(), active)
+
+
+def _filters(filter_class, params: QueryDict, articles: QuerySet) -> ArticleFilter:
+    """The list's filters: by tags and entities that readers may know of alone (public()),
+    so that a name found only in drafts is no chip, and is named nothing."""
+    filterset = filter_class(params, queryset=articles)
+    filterset.filters["tag"].queryset = Tag.objects.public()
+    filterset.filters["entity"].queryset = Entity.objects.public()
+    return filterset
+
+
+def _spelled_as_the_site_does(filterset: ArticleFilter, params: QueryDict) -> bool:
+    """Whether each filter's value is written as the site writes it in its own links
+    (a slug, an ISO date, a choice), e.g. not " 2025-11-06" or "11/06/2025"."""
+    for name, value in filterset.form.cleaned_data.items():
+        if name in params:
+            values = value if name in MULTI_VALUED else [value]
+            spelled = [
+                item.slug
+                if hasattr(item, "slug")
+                else item.isoformat()
+                if isinstance(item, date)
+                else str(item)
+                for item in values
+            ]
+            if sorted(spelled) != sorted(params.getlist(name)):
+                return False
+    return True
 
 
 def _chips(filterset: ArticleFilter, params: QueryDict) -> list[Chip]:

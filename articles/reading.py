@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 
 from articles.entities.linking import highlight_article
 from articles.models import Article, Mention
-from newsreader.pagecache import remember
+from newsreader.pagecache import absolute_url, remember
 
 
 def article_page(request: HttpRequest, version: Article, context: dict) -> str:
@@ -25,7 +25,7 @@ def article_page(request: HttpRequest, version: Article, context: dict) -> str:
         version.is_published,
         get_language(),
         context["mode"],
-        request.build_absolute_uri(),  # the language links and canonical URL name it
+        absolute_url(request),  # the language links and canonical URL name it
     )
     return remember(key, lambda: _render(request, version.pk, context))
 

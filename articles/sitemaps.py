@@ -1,13 +1,25 @@
-"""sitemap.xml: the home page and every published article, category, entity and tag, each
-in Vietnamese (at the root) and in English (under /en/), with hreflang alternates."""
+"""sitemap.xml: the home page and every published article, every category, and each entity
+and tag with a published article, in Vietnamese (at the root) and in English (under /en/),
+with hreflang alternates. Each sitemap page is kept until the content changes; its URLs
+name the site's address (SITE_URL), whatever host the request came to."""
+
+import re
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem
 from django.core.paginator import Paginator
 from django.db.models import Max, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 
 from articles.models import Article, Category, Entity, Tag
+from newsreader.pagecache import PageInput, absolute_url, cache_anonymous_page, site_url
+
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 
 
 class InEveryLanguage:
@@ -62,22 +74,26 @@ class ArticleSitemap(QuerySitemap):
 
 
 class TopicSitemap(QuerySitemap):
-    model = None
+    def topics(self) -> QuerySet:
+        raise NotImplementedError
 
     def items(self) -> QuerySet:
-        return self.model.objects.only("slug").order_by("pk")
+        return self.topics().only("slug").order_by("pk")
 
 
 class CategorySitemap(TopicSitemap):
-    model = Category
+    def topics(self) -> QuerySet:
+        return Category.objects.all()
 
 
 class EntitySitemap(TopicSitemap):
-    model = Entity
+    def topics(self) -> QuerySet:
+        return Entity.objects.public()
 
 
 class TagSitemap(TopicSitemap):
-    model = Tag
+    def topics(self) -> QuerySet:
+        return Tag.objects.public()
 
 
 SITEMAPS = {
@@ -87,3 +103,38 @@ SITEMAPS = {
     "entities": EntitySitemap,
     "tags": TagSitemap,
 }
+
+
+@cache_anonymous_page
+def index(request: HttpRequest) -> HttpResponse:
+    """The sitemap index: each section's sitemap, a page of it at a time."""
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        location = absolute_url(request, reverse("sitemap", kwargs={"section": section}))
+        lastmod = sitemap.get_latest_lastmod()
+        entries += [
+            SitemapIndexItem(location if number == 1 else f"{location}?p={number}", lastmod)
+            for number in sitemap.paginator.page_range
+        ]
+    return _xml(request, "sitemaps/index.xml", {"sitemaps": entries})
+
+
+@cache_anonymous_page(reads=PageInput(parameters=("p",)))
+def section(request: HttpRequest, section: str) -> HttpResponse:
+    """One page of a section's sitemap (?p=2 and on: the index lists them)."""
+    page = request.GET.get("p", "1")
+    if section not in SITEMAPS or not PAGE_NUMBER.fullmatch(page):
+        raise Http404
+    sitemap = SITEMAPS[section]()
+    if int(page) > sitemap.paginator.num_pages:
+        raise Http404
+    scheme, domain = urlsplit(site_url(request))[:2]
+    urls = sitemap.get_urls(page=page, site=SimpleNamespace(domain=domain), protocol=scheme)
+    return _xml(request, "sitemaps/sitemap.xml", {"urlset": urls})
+
+
+def _xml(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    response = render(request, template, context, content_type="application/xml")
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"  # the sitemap itself, as Django's
+    return response

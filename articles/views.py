@@ -4,35 +4,41 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 
 from articles.feeds import feed_choices
-from articles.listing import article_list
+from articles.listing import LIST_INPUT, SEARCH_INPUT, article_list
 from articles.models import Article, Category, Entity, Tag
 from articles.reading import article_page
 from articles.search.query import parse_query
 from articles.search.suggest import complete, did_you_mean
-from newsreader.pagecache import cache_anonymous_page
+from newsreader.pagecache import PageInput, absolute_url, cache_anonymous_page
 
 READING_MODES = ("parallel", "interleaved", "vi", "en")
 DEFAULT_MODE = "parallel"
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+ARTICLE_INPUT = PageInput(
+    parameters=("view", "highlight"),
+    cookies=(settings.READER_COOKIE,),
+    choices={"view": READING_MODES, "highlight": ("1",), settings.READER_COOKIE: READING_MODES},
+)
 
 
-@cache_anonymous_page
+@cache_anonymous_page(reads=LIST_INPUT)
 def home(request: HttpRequest) -> HttpResponse:
     context = article_list(request, Article.objects.for_cards())
-    return render(request, "articles/home.html", {"feeds": feed_choices(), **context})
+    return _list_page(request, "articles/home.html", {"feeds": feed_choices(), **context})
 
 
-@cache_anonymous_page
+@cache_anonymous_page(reads=SEARCH_INPUT)
 def search(request: HttpRequest) -> HttpResponse:
     query = parse_query(request.GET.get("q"))
-    context = {"query": query}
+    context = {"query": query, "shown_as_asked": "q" not in request.GET}
     if query.is_searchable:
         context |= article_list(request, Article.objects.for_cards(), search=query)
         context["suggestions"] = did_you_mean(query, found=context["page"].paginator.count)
-    return render(request, "articles/search.html", context)
+    return _list_page(request, "articles/search.html", context)
 
 
 def search_suggestions(request: HttpRequest) -> JsonResponse:
@@ -41,33 +47,42 @@ def search_suggestions(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"results": complete(query.text) if query.is_searchable else []})
 
 
-@cache_anonymous_page
+@cache_anonymous_page(reads=LIST_INPUT)
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     context = article_list(request, Article.objects.for_cards().in_category(category))
     context |= {"category": category, "feeds": feed_choices(category)}
-    return render(request, "articles/category.html", context)
+    return _list_page(request, "articles/category.html", context)
 
 
-@cache_anonymous_page
+@cache_anonymous_page(reads=LIST_INPUT)
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = get_object_or_404(Tag.objects.visible_to(request.user), slug=slug)
     context = article_list(request, Article.objects.for_cards().with_tags([tag.pk]))
     context |= {"tag": tag, "feeds": feed_choices(tag)}
-    return render(request, "articles/tag.html", context)
+    return _list_page(request, "articles/tag.html", context)
 
 
-@cache_anonymous_page
+@cache_anonymous_page(reads=LIST_INPUT)
 def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    entity = get_object_or_404(Entity, slug=slug)
+    entity = get_object_or_404(Entity.objects.visible_to(request.user), slug=slug)
     context = article_list(request, Article.objects.for_cards().with_entities([entity.pk]))
     # found only when the entity's header, kept until the content changes, is rendered
     related = SimpleLazyObject(partial(Entity.objects.mentioned_with, entity))
     context |= {"entity": entity, "related": related, "feeds": feed_choices(entity)}
-    return render(request, "articles/entity.html", context)
+    return _list_page(request, "articles/entity.html", context)
 
 
-@cache_anonymous_page
+def _list_page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """A list page; one whose address asks for it in words the site does not use (a filter
+    naming nothing, a page past the end) is not kept by any cache."""
+    response = render(request, template, context)
+    if not context["shown_as_asked"]:
+        patch_cache_control(response, no_store=True)
+    return response
+
+
+@cache_anonymous_page(reads=ARTICLE_INPUT)
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     version = Article.objects.version_to_read(slug, request.user)
     if version is None:
@@ -78,8 +93,15 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(article_page(request, version, context))
     if chosen_now:
         response.set_cookie(
-            settings.READER_COOKIE, mode, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True
+            settings.READER_COOKIE,
+            mode,
+            max_age=COOKIE_MAX_AGE,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure(),
         )
+    if not version.is_published:  # a preview, for staff: never kept, by them or on the way
+        patch_cache_control(response, private=True, no_store=True)
     return response
 
 
@@ -94,6 +116,6 @@ def _reading_mode(request: HttpRequest) -> tuple[str, bool]:
 
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Crawlers may read every page but the admin; the sitemap lists them all."""
-    sitemap = request.build_absolute_uri(reverse("sitemap_index"))
+    sitemap = absolute_url(request, reverse("sitemap_index"))
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -81,23 +81,6 @@ class EditorLanguageMiddleware:
         return self.get_response(request)
 
 
-class ContentChangedMiddleware:
-    """A successful change made in the admin makes every cached page stale."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if (
-            request.method == "POST"
-            and request.path.startswith(ADMIN_PREFIX)
-            and response.status_code < 400
-        ):
-            pagecache.content_changed()
-        return response
-
-
 class ReplicaReadsMiddleware:
     """A reader's GET or HEAD reads from the read replicas (newsreader.routers), unless
     its client wrote moments ago: a request that writes pins its client to the primary

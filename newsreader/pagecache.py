@@ -1,20 +1,42 @@
 """Whole pages cached for anonymous readers, all made fresh at once by a content version.
 
-Any edit (an admin save, an import) bumps the version, so the next request for any page
-renders anew; pages also expire after PAGE_CACHE_SECONDS, which bounds how late a
-scheduled article can appear. A second, long-lived copy of each page is what readers
-get while the database is unreachable.
+The version changes once a transaction that changed what readers see commits
+(articles.derived notices every such write), and at no other time: logins, logouts and
+forms that saved nothing leave cached pages alone. Pages also expire after
+PAGE_CACHE_SECONDS, which bounds how late a scheduled article can appear. A second,
+long-lived copy of each page is what readers get while the database is unreachable.
+
+A page is kept under what it depends on, and nothing else, so that no address or header
+a visitor makes up can fill the cache or change what the next reader gets:
+- the site's address (site_url(): SITE_URL, or without it the request's scheme and host);
+- the interface language and the path;
+- the query parameters the page understands (PageInput): the view sees only those, each
+  by its last value (a repeated one by its distinct values), in the page's order;
+- the cookies it reads, by the values they may take (its responses then say Vary: Cookie).
+A page that found a value it could not use (a filter naming nothing, a page number past
+the end) says Cache-Control: no-store, and is not kept; nor is a private page.
+
+Every entry expires: a page after PAGE_CACHE_SECONDS, its copy for outages after
+STALE_SECONDS, a kept fragment after FRAGMENT_SECONDS at most. Only the content version
+itself is kept for good.
+
+A page served from the cache carries an Age header, the whole seconds since it was
+rendered; a freshly rendered page carries none.
 """
 
 import hashlib
 import time
+from dataclasses import dataclass, field
 from functools import wraps
 
 from asgiref.local import Local
 from django.conf import settings
+from django.core import checks
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils.cache import patch_vary_headers
+from django.utils.encoding import iri_to_uri
 
 VERSION_KEY = "pagecache:version"
 CHANGED_AT_KEY = "pagecache:changed_at"
@@ -40,7 +62,8 @@ request_finished.connect(_request_finished)
 
 
 def content_changed() -> None:
-    """Make every cached page stale: call after anything readers see has changed."""
+    """Make every cached page stale: call once a change to what readers see has been
+    committed (articles.derived.content_changed_on_commit), never before."""
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -63,63 +86,145 @@ def version() -> int:
     return _this_request.version
 
 
-def remember(parts: tuple, compute, seconds: int | None = None):
-    """compute()'s value, kept until the content changes (or for `seconds`): for parts of
-    pages that are dear to make and the same for every reader who asks alike."""
+def remember(parts: tuple, compute, seconds: int = FRAGMENT_SECONDS):
+    """compute()'s value, kept until the content changes (or for `seconds`; with 0, not
+    kept at all): for parts of pages that are dear to make and the same for every reader
+    who asks alike."""
+    if not seconds:
+        return compute()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     key = f"remember:{version()}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, seconds or FRAGMENT_SECONDS)
+        cache.set(key, value, seconds)
     return value
 
 
-def _page_key(request: HttpRequest) -> str:
-    variant = "|".join(
-        [
-            getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
-            request.COOKIES.get(settings.READER_COOKIE, ""),
-            request.get_full_path(),
-        ]
+def site_url(request: HttpRequest) -> str:
+    """The site's address as pages name it ("https://news.example.org"): SITE_URL, else (in
+    development and tests) the scheme and host the request came to, which the page cache
+    then keys pages on."""
+    return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+
+
+def absolute_url(request: HttpRequest, path: str | None = None) -> str:
+    """The absolute URL of a path on this site (by default, of the page asked for)."""
+    return site_url(request) + iri_to_uri(request.get_full_path() if path is None else path)
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def site_url_is_set(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    if settings.SITE_URL:
+        return []
+    return [
+        checks.Error(
+            "SITE_URL is not set: canonical links, feeds and sitemaps would name whatever "
+            "host a request gave.",
+            hint="Set SITE_URL to the site's address, e.g. https://news.example.org.",
+            id="newsreader.E001",
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class PageInput:
+    """What a page reads from its request besides its path: the query parameters it
+    understands, in the order its links name them, and the cookies. A parameter counts
+    by its last value (as QueryDict.get reads it), a `repeated` one by its distinct values
+    in the order given; `choices` gives the only values a parameter takes where there are
+    few, and every cookie's."""
+
+    parameters: tuple[str, ...] = ()
+    repeated: tuple[str, ...] = ()
+    cookies: tuple[str, ...] = ()
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def understood(self, given: QueryDict) -> QueryDict:
+        """The parameters the page understands, in its order, without empty values."""
+        kept = QueryDict(mutable=True)
+        for name in self.parameters:
+            values = given.getlist(name)
+            values = list(dict.fromkeys(values)) if name in self.repeated else values[-1:]
+            allowed = self.choices.get(name)
+            if values := [v for v in values if v and (allowed is None or v in allowed)]:
+                kept.setlist(name, values)
+        kept._mutable = False
+        return kept
+
+    def cookie_values(self, given: dict[str, str]) -> tuple[str, ...]:
+        """The page's cookies, each as given if it is one of its choices, else as unset."""
+        return tuple(
+            given.get(name, "") if given.get(name) in self.choices[name] else ""
+            for name in self.cookies
+        )
+
+
+# A page is kept under page:<version>:<digest>, and page:stale:<digest> for outages, as
+# (status, content, the view's headers, when it was rendered).
+def _page_key(request: HttpRequest, reads: PageInput) -> str:
+    variant = (
+        site_url(request),
+        getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+        request.get_full_path(),
+        reads.cookie_values(request.COOKIES),
     )
-    return hashlib.sha256(variant.encode()).hexdigest()
+    return hashlib.sha256(repr(variant).encode()).hexdigest()
 
 
 def _cacheable(request: HttpRequest) -> bool:
     return request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
-def cache_anonymous_page(view):
-    """Serve anonymous readers a cached copy of the page while nothing has changed."""
+def cache_anonymous_page(view=None, *, reads: PageInput = PageInput()):
+    """Serve anonymous readers a cached copy of the page while nothing has changed.
+
+    The view sees only the query parameters `reads` names (request.GET and the query
+    string alike), so that an address with anything else in it is the same page."""
+    if view is None:
+        return lambda view: cache_anonymous_page(view, reads=reads)
 
     @wraps(view)
     def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        request.GET = reads.understood(request.GET)
+        request.META["QUERY_STRING"] = request.GET.urlencode()
         if not _cacheable(request):
-            return view(request, *args, **kwargs)
-        key = _page_key(request)
-        versioned_key = f"pagecache:{version()}:{key}"
+            return _varied(view(request, *args, **kwargs), reads)
+        key = request.page_cache_key = _page_key(request, reads)
+        versioned_key = f"page:{version()}:{key}"
         stored = cache.get(versioned_key)
         if stored is not None:
             return _response(stored)
-        response = view(request, *args, **kwargs)
+        response = _varied(view(request, *args, **kwargs), reads)
         if _storable(request, response):
-            stored = (response.status_code, response.content, response.get("Content-Type"))
+            stored = (
+                response.status_code,
+                response.content,
+                list(response.headers.items()),
+                time.time(),
+            )
             cache.set_many(
-                {versioned_key: stored, f"pagecache:stale:{key}": stored},
+                {versioned_key: stored, f"page:stale:{key}": stored},
                 settings.PAGE_CACHE_SECONDS,
             )
-            cache.touch(f"pagecache:stale:{key}", STALE_SECONDS)
+            cache.touch(f"page:stale:{key}", STALE_SECONDS)
         return response
 
     return cached_view
 
 
+def _varied(response: HttpResponse, reads: PageInput) -> HttpResponse:
+    if reads.cookies:
+        patch_vary_headers(response, ["Cookie"])
+    return response
+
+
 def stale_copy(request: HttpRequest) -> HttpResponse | None:
     """The last copy of this page served to anyone, whatever has changed since."""
-    if not _cacheable(request):
+    key = getattr(request, "page_cache_key", None)  # set by cache_anonymous_page
+    if key is None or not _cacheable(request):
         return None
-    stored = cache.get(f"pagecache:stale:{_page_key(request)}")
+    stored = cache.get(f"page:stale:{key}")
     if stored is None:
         return None
     response = _response(stored)
@@ -128,15 +233,21 @@ def stale_copy(request: HttpRequest) -> HttpResponse | None:
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    cache_control = response.get("Cache-Control", "")
     return (
         response.status_code == 200
         and not response.streaming
         and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not request.META.get("CSRF_COOKIE_USED")
     )
 
 
 def _response(stored: tuple) -> HttpResponse:
-    status, content, content_type = stored
-    return HttpResponse(content, status=status, content_type=content_type)
+    """A page as stored: (status, content, the view's headers, when it was rendered)."""
+    status, content, headers, rendered_at = stored
+    response = HttpResponse(content, status=status, headers=dict(headers))
+    response["Age"] = str(max(0, int(time.time() - rendered_at)))
+    return response

@@ -9,15 +9,27 @@ DATABASE_REPLICA_URLS
               readers' GET and HEAD requests read from them (newsreader.routers).
 REPLICA_PIN_SECONDS
               how long a client that wrote reads from the primary alone (default 10).
+SITE_URL      the site's address, e.g. https://news.example.org: what canonical links,
+              feeds and sitemaps name (default when DEBUG is on: the request's own).
 """
 
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import split_domain_port
 
-from newsreader.env import env_bool, env_int, env_list, env_words, postgres_database
+from newsreader.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_ports,
+    env_words,
+    postgres_database,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -30,8 +42,34 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-development-key-only-for-debug-mode"
 
+
+def _site_url(raw: str) -> str:
+    """The site's address, scheme and host only (https://news.example.org), or ""."""
+    url = raw.strip().rstrip("/")
+    parts = urlsplit(url)
+    try:
+        address_only = (
+            parts.scheme in ("http", "https")
+            and bool(parts.hostname)
+            and parts.port != 0  # reading the port refuses one that is not a number
+            and not any((parts.username, parts.path, parts.query, parts.fragment))
+        )
+    except ValueError:
+        address_only = False
+    if url and not address_only:
+        raise ImproperlyConfigured(
+            f"SITE_URL must be the site's address, like https://news.example.org; got {raw!r}"
+        )
+    return url
+
+
+# The address pages name in canonical links, structured data, feeds and sitemaps, whatever
+# Host header a request carries. `check --deploy` requires it (newsreader.pagecache).
+SITE_URL = _site_url(os.environ.get("SITE_URL", ""))
+_site_hosts = [split_domain_port(urlsplit(SITE_URL).netloc)[0]] if SITE_URL else []
+
 ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else []
+    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else _site_hosts
 )
 
 INSTALLED_APPS = [
@@ -67,17 +105,18 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "newsreader.middleware.ContentChangedMiddleware",
     "newsreader.middleware.DatabaseOutageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
 # Failed admin logins (newsreader.logins, django-axes): after AXES_FAILURE_LIMIT failures
-# from one client address or for one account, logins are refused for AXES_COOLOFF_MINUTES;
-# before that, each attempt after LOGIN_SLOWDOWN_AFTER failures waits LOGIN_SLOWDOWN_MS
-# more than the one before. Attempts are stored in the database (reset with
-# `manage.py axes_reset`).
+# for one account from one client address, that account is refused from that address for
+# AXES_COOLOFF_MINUTES (from any other it is not). After LOGIN_SLOWDOWN_AFTER failures for
+# an account, or from an address, an attempt that comes less than LOGIN_SLOWDOWN_MS per
+# further failure (at most LOGIN_SLOWDOWN_MAX_SECONDS) after the last is refused at once,
+# unchecked, with the seconds to wait; an account is never slowed from an address it has
+# logged in from. Attempts are stored in the database (reset with `manage.py axes_reset`).
 AUTHENTICATION_BACKENDS = [
     "newsreader.logins.LoginAttemptsBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -85,11 +124,14 @@ AUTHENTICATION_BACKENDS = [
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# An attempt refused (locked out, or too soon) is not counted: it cannot prolong a lock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "newsreader.logins.locked_out"
 LOGIN_SLOWDOWN_AFTER = env_int("LOGIN_SLOWDOWN_AFTER", 2)
 LOGIN_SLOWDOWN_MS = env_int("LOGIN_SLOWDOWN_MS", 500)
+LOGIN_SLOWDOWN_MAX_SECONDS = env_int("LOGIN_SLOWDOWN_MAX_SECONDS", 60)
 # Behind N reverse proxies, the client's address is the Nth from the right in
 # X-Forwarded-For (otherwise every client would look like the proxy, and share its lock).
 LOGIN_PROXY_COUNT = env_int("LOGIN_PROXY_COUNT", 0)
@@ -175,14 +217,19 @@ CACHES = {
 }
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 
-# Security. Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER to the header it
-# sets (e.g. HTTP_X_FORWARDED_PROTO) and keep SECURE_SSL_REDIRECT on.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# Security. An https SITE_URL turns SECURE_SSL_REDIRECT on (DEBUG off). Behind a
+# TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER to the header it sets (e.g.
+# HTTP_X_FORWARDED_PROTO), or every request looks like http and is redirected for ever.
+SECURE_SSL_REDIRECT = env_bool(
+    "SECURE_SSL_REDIRECT", default=not DEBUG and SITE_URL.startswith("https:")
+)
 _proxy_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
 SECURE_PROXY_SSL_HEADER = (_proxy_header, "https") if _proxy_header else None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+# Asking browsers to preload HSTS for the domain is a commitment a deployer opts into.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -203,10 +250,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+# The admin's upload (ingest.views): a larger request is refused before it is read, and of
+# each file no more than IMPORT_MAX_BYTES is kept.
+IMPORT_UPLOAD_MAX_BYTES = env_int("IMPORT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # Fetching feeds (ingest.feedxml): the longest a whole download may take, and the
 # most it may bring (a larger or endless response is cut off and counts as a failure).
 FEED_TIMEOUT_SECONDS = env_int("FEED_TIMEOUT_SECONDS", 20)
 FEED_MAX_BYTES = env_int("FEED_MAX_BYTES", 5 * 1024 * 1024)
+# Where feeds may be fetched from (newsreader.addresses): public addresses only, on these
+# ports, unless an intranet deployment names its private networks, e.g. 10.1.0.0/16,fd00::/8.
+FEED_ALLOWED_NETWORKS = env_networks("FEED_ALLOWED_NETWORKS")
+FEED_ALLOWED_PORTS = env_ports("FEED_ALLOWED_PORTS", (80, 443))
 READER_COOKIE = "reading_mode"
 
 LOGGING = {

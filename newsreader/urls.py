@@ -1,10 +1,8 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path, register_converter
 
-from articles import feeds, views
-from articles.sitemaps import SITEMAPS
+from articles import feeds, sitemaps, views
 from ingest.views import import_files
 from newsreader.health import healthz
 
@@ -26,22 +24,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),  # the admin's language switch
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path(
-        "sitemap.xml",
-        sitemaps.index,
-        {
-            "sitemaps": SITEMAPS,
-            "sitemap_url_name": "sitemap",
-            "template_name": "sitemaps/index.xml",
-        },
-        name="sitemap_index",
-    ),
-    path(
-        "sitemap-<section>.xml",
-        sitemaps.sitemap,
-        {"sitemaps": SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
-        name="sitemap",
-    ),
+    path("sitemap.xml", sitemaps.index, name="sitemap_index"),
+    path("sitemap-<section>.xml", sitemaps.section, name="sitemap"),
     path("feeds/<feed_language:language>/", include((feed_patterns, "feeds"))),
     # The reader's pages: Vietnamese at the root, English under /en/.
     *i18n_patterns(path("", include("articles.urls")), prefix_default_language=False),

@@ -6,7 +6,6 @@ from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
-from articles.derived import refresh_all
 
 from articles import sitemaps
 from articles.models import Entity
@@ -46,7 +45,6 @@ def article():
     mention(article, japan, count=4)
     mention(article, hanoi, nato, count=1)
     CategoryFactory(slug="bien-dong", any_tags=[navy])
-    refresh_membership()
     return article
 
 

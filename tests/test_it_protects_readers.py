@@ -55,8 +55,7 @@ def test_the_deployment_check_is_clean_in_production_mode():
         **{key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "news.example.org",
-        "SECURE_SSL_REDIRECT": "1",
+        "SITE_URL": "https://news.example.org",
         "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO",
     }
 

@@ -10,7 +10,13 @@ from django.conf import settings
 from django.template import Context, Template
 from django.utils import translation
 
-from tests.factories import ArticleFactory, CategoryFactory, EntityFactory, TagFactory
+from tests.factories import (
+    ArticleFactory,
+    CategoryFactory,
+    EntityFactory,
+    TagFactory,
+    TopicArticleFactory,
+)
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 
@@ -98,7 +104,7 @@ def test_the_language_switcher_keeps_the_reader_on_the_same_page(client):
 )
 def test_every_list_page_has_its_english_version_under_en(client, path):
     tag = TagFactory(slug="hai-quan")
-    EntityFactory(slug="nhat-ban")
+    TopicArticleFactory(tags=[tag], entities=[EntityFactory(slug="nhat-ban")])  # public names
     CategoryFactory(slug="bien-dong", any_tags=[tag])
 
     vietnamese = client.get(path)

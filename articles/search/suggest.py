@@ -1,10 +1,12 @@
 """Did-you-mean and the search box's suggestions: entity names and categories that look
-like what the reader typed (trigram similarity on folded names)."""
+like what the reader typed (trigram similarity on folded names). Only public entities
+(Entity.objects.public()) are ever offered: a name found only in drafts stays unknown."""
 
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import F, Func, Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext
 
 from articles.models import Category, Entity
@@ -14,13 +16,14 @@ from articles.text import fold
 from newsreader.pagecache import remember
 
 SIMILAR_NAMES_SQL = f"""
-SELECT name, entity_id, similarity({FOLD_FUNCTION}(name), %(text)s) AS score
+SELECT name, entity_id, similarity({FOLD_FUNCTION}(name), %s) AS score
 FROM (
-    SELECT text, entity_id FROM articles_entityalias WHERE {FOLD_FUNCTION}(text) %% %(text)s
-    UNION SELECT name_vi, id FROM articles_entity WHERE {FOLD_FUNCTION}(name_vi) %% %(text)s
-    UNION SELECT name_en, id FROM articles_entity WHERE {FOLD_FUNCTION}(name_en) %% %(text)s
+    SELECT text, entity_id FROM articles_entityalias WHERE {FOLD_FUNCTION}(text) %% %s
+    UNION SELECT name_vi, id FROM articles_entity WHERE {FOLD_FUNCTION}(name_vi) %% %s
+    UNION SELECT name_en, id FROM articles_entity WHERE {FOLD_FUNCTION}(name_en) %% %s
 ) AS names(name, entity_id)
-ORDER BY score DESC, name LIMIT %(limit)s
+WHERE EXISTS ({{public}})
+ORDER BY score DESC, name LIMIT %s
 """
 MIN_SUGGESTION_SCORE = 0.4
 MAX_WORDS_TO_CORRECT = 4
@@ -34,9 +37,15 @@ class Suggestion:
 
 
 def similar_names(folded_text: str, limit: int = 5) -> list[tuple[str, int, float]]:
-    """Entity names and aliases that look like the text (trigram similarity)."""
+    """Public entities' names and aliases that look like the text (trigram similarity)."""
+    # Entity.objects.public(), asked of each name found (names.entity_id, the outer row)
+    this_one = Entity.objects.public().filter(pk=RawSQL("names.entity_id", ()))
+    public, public_params = this_one.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(SIMILAR_NAMES_SQL, {"text": folded_text, "limit": limit})
+        cursor.execute(
+            SIMILAR_NAMES_SQL.format(public=public),
+            [*[folded_text] * 4, *public_params, limit],
+        )
         return cursor.fetchall()
 
 
@@ -89,14 +98,20 @@ def complete(typed: str, limit: int = 8) -> list[dict]:
     if len(folded) < 2:
         return []
     entity_ids = [entity_id for _, entity_id, _ in similar_names(folded, limit * 2)]
-    starting = Entity.objects.annotate(
-        folded_vi=Func(F("name_vi"), function=FOLD_FUNCTION),
-        folded_en=Func(F("name_en"), function=FOLD_FUNCTION),
-    ).filter(Q(folded_vi__startswith=folded) | Q(folded_en__startswith=folded))
+    starting = (
+        Entity.objects.public()
+        .annotate(
+            folded_vi=Func(F("name_vi"), function=FOLD_FUNCTION),
+            folded_en=Func(F("name_en"), function=FOLD_FUNCTION),
+        )
+        .filter(Q(folded_vi__startswith=folded) | Q(folded_en__startswith=folded))
+    )
     entities = list(starting.order_by("name_en")[:limit])
     known = {entity.pk for entity in entities}
     entities += [
-        entity for entity in Entity.objects.in_bulk(entity_ids).values() if entity.pk not in known
+        entity
+        for entity in Entity.objects.in_bulk(entity_ids).values()  # public: similar_names()
+        if entity.pk not in known
     ]
     categories = Category.objects.annotate(
         folded_vi=Func(F("name_vi"), function=FOLD_FUNCTION),

@@ -4,6 +4,7 @@ schema.org data for search engines, and numbers and names in the reader's langua
 import json
 import unicodedata
 from dataclasses import dataclass
+from functools import partial
 
 from django import template
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.utils.translation import get_language
 
 from articles.bilingual import in_language
 from articles.models import Article, Entity
-from newsreader.pagecache import remember
+from newsreader.pagecache import FRAGMENT_SECONDS, absolute_url, remember, site_url
 
 register = template.Library()
 
@@ -53,8 +54,10 @@ def page_versions(context) -> list[Version]:
     request: HttpRequest | None = context.get("request")
     if request is None or request.resolver_match is None:
         return []
-    page = (request.get_full_path(), request.build_absolute_uri("/"), get_language())
-    return remember(("page versions", *page), lambda: _versions(request))
+    page = (request.get_full_path(), site_url(request), get_language())
+    # a page shown for an address the site would not write (see listing) keeps nothing
+    seconds = FRAGMENT_SECONDS if context.get("shown_as_asked", True) else 0
+    return remember(("page versions", *page), lambda: _versions(request), seconds)
 
 
 def _versions(request: HttpRequest) -> list[Version]:
@@ -69,7 +72,7 @@ def _versions(request: HttpRequest) -> list[Version]:
             code=code,
             name=unicodedata.normalize("NFC", name),
             url=translate_url(request.get_full_path(), code),
-            canonical=request.build_absolute_uri(translate_url(canonical, code)),
+            canonical=absolute_url(request, translate_url(canonical, code)),
             current=code == current,
             default=code == settings.LANGUAGE_CODE,
             open_graph_locale=OPEN_GRAPH_LOCALES[code],
@@ -91,7 +94,7 @@ def news_article(article: Article, request: HttpRequest) -> dict:
     that language: about the entities it names most or in its title, mentioning the rest."""
     language = "en" if get_language() == "en" and article.has_translation else "vi"
     other = "vi" if language == "en" else "en"
-    absolute = request.build_absolute_uri
+    absolute = partial(absolute_url, request)
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
