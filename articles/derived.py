@@ -10,40 +10,43 @@ Derived from an article's own rows and its related ones:
 - its mentions and their counts, found in its text by the entity linker;
 - and, for the whole site, the content version that makes every cached page stale.
 
-The writes that change any of these are noticed here, and nowhere else, through Django's
-signals (saves, deletes, many-to-many changes) and the querysets' bulk methods
-(ArticleQuerySet, ParagraphQuerySet and MentionQuerySet mark what their update() and
-bulk_create() touch). Outside a batch each write is followed at once by refresh(); inside
-`with batch():` (a save path, an admin request) the articles touched are collected and
-refreshed once, in bulk SQL, when the batch ends, in the same transaction. The content
-version changes once the transaction that changed content commits, and only then.
+The writes that change any of these are noticed through Django's signals (saves, deletes,
+many-to-many changes), connected here and nowhere else, and the querysets' bulk methods
+(ArticleQuerySet, ParagraphQuerySet and MentionQuerySet mark what their update(),
+bulk_create() and bulk_update() touch); articles.changes collects the articles they
+touched and hands them back to refresh(), at once or once per batch, in the same
+transaction.
 
 Nothing else writes the derived columns: tests/test_it_keeps_derived_data_right.py checks
 that the code names them nowhere else, and that after random sequences of writes through
 every path, recomputing everything from scratch changes nothing.
 """
 
-import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from newsreader.pagecache import content_changed
+from articles import changes
+from articles.changes import TEXT_FIELDS, mark, mark_categories
+from articles.entities.linking import entities_changed, link_articles
+from articles.models import (
+    Article,
+    Category,
+    Entity,
+    EntityAlias,
+    Mention,
+    Paragraph,
+    Source,
+    Tag,
+)
 
 BATCH_IDS = 5_000  # articles recomputed per statement
 DERIVED_COLUMNS = (
     *("tag_ids", "entity_ids", "category_ids", "body_vi", "body_en", "entity_names"),
     *("translation", "block_count", "translated_block_count"),
-)
-# An article whose text changes is linked again: its mentions follow from its text.
-TEXT_FIELDS = frozenset(
-    {
-        *("title_vi", "title_en", "lead_vi", "lead_en", "caption_vi", "caption_en"),
-        *("source", "source_id", "text_vi", "text_en"),
-    }
 )
 
 
@@ -51,8 +54,6 @@ TEXT_FIELDS = frozenset(
 
 
 def _rule_array(field_name: str) -> str:
-    from articles.models import Category
-
     field = Category._meta.get_field(field_name)
     through = field.remote_field.through._meta.db_table
     return (
@@ -62,8 +63,6 @@ def _rule_array(field_name: str) -> str:
 
 
 def _refresh_sql() -> str:
-    from articles.models import Article, Category
-
     rules = ", ".join(f"{_rule_array(name)} AS {name}" for name in Category.RULE_FIELDS)
     tags = Article.tags.through._meta.db_table
     columns = ", ".join(DERIVED_COLUMNS)
@@ -151,10 +150,8 @@ WHERE article.id = final.id
 def refresh(article_ids: Iterable[int], *, relink: Iterable[int] = ()) -> int:
     """Recompute every derived column of these articles, in bulk SQL, after finding the
     mentions again in the text of those in `relink`. Returns how many articles changed."""
-    from articles.entities.linking import link_articles
-
     article_ids, relink = set(article_ids), set(relink)
-    with _not_marking(), transaction.atomic():
+    with changes.not_noticed(), transaction.atomic():
         if relink:
             link_articles(sorted(relink))
         changed = 0
@@ -168,8 +165,6 @@ def refresh(article_ids: Iterable[int], *, relink: Iterable[int] = ()) -> int:
 
 def refresh_all(*, relink: bool = False) -> int:
     """Recompute every article's derived data (and mentions, with relink=True)."""
-    from articles.models import Article
-
     ids = list(Article.objects.values_list("pk", flat=True).order_by("pk"))
     return refresh(ids, relink=ids if relink else ())
 
@@ -177,8 +172,6 @@ def refresh_all(*, relink: bool = False) -> int:
 def refresh_categories(category_ids: Iterable[int]) -> int:
     """After a category's rule changed, or it was deleted: its members and the articles
     its rule may select now."""
-    from articles.models import Article, Category
-
     category_ids = list(category_ids)
     condition = Q(category_ids__overlap=category_ids)
     for category in Category.objects.filter(pk__in=category_ids).prefetch_related(
@@ -188,93 +181,47 @@ def refresh_categories(category_ids: Iterable[int]) -> int:
     return refresh(Article.objects.filter(condition).values_list("pk", flat=True))
 
 
+RELINK_BATCH = 500
+RELINK_AT_ONCE = 200  # what an editor's save re-links (about 4 s); a command re-links the rest
+
+
+def relink_articles(article_ids) -> int:
+    """Find the articles' mentions again (after entities or aliases changed), and all that
+    follows from them: one batch at a time, each committed on its own."""
+    article_ids = list(article_ids)
+    for start in range(0, len(article_ids), RELINK_BATCH):
+        batch = article_ids[start : start + RELINK_BATCH]
+        with transaction.atomic():
+            refresh(batch, relink=batch)
+            changes.content_changed_on_commit()
+    return len(article_ids)
+
+
+@dataclass(frozen=True)
+class Relinked:
+    count: int  # articles re-linked
+    left: int  # older ones that may also name the entity, not re-linked yet
+    linked: int  # articles linked to the entity now
+
+
+def relink_entity(entity: Entity, limit: int | None = None) -> Relinked:
+    """After an entity's names or aliases changed (or it is new): find it again in the
+    articles that mention it and in those whose text may name it, newest first; at most
+    `limit` of them (None: all)."""
+    names = [entity.name_vi, entity.name_en, *entity.aliases.values_list("text", flat=True)]
+    mentioning = Article.objects.filter(mentions__entity=entity).values("pk")
+    naming = Article.objects.may_name(name for name in names if name).values("pk")
+    candidates = Article.objects.filter(pk__in=mentioning.union(naming)).latest_first()
+    ids = list(candidates.values_list("pk", flat=True)[:limit])
+    left = candidates.count() - len(ids) if limit is not None and len(ids) == limit else 0
+    count = relink_articles(ids)
+    return Relinked(count, left, linked=entity.mentions.count())
+
+
 # --- Noticing writes -------------------------------------------------------------------------
 
 
-class _State(threading.local):
-    depth = 0  # nesting of batch()
-    paused = False  # inside refresh(): its own writes need no noticing
-    changed = False  # what readers see changed: the content version goes up on commit
-    articles: set
-    relink: set
-    categories: set
-
-    def __init__(self):
-        self.articles, self.relink, self.categories = set(), set(), set()
-
-
-_state = _State()
-
-
-@contextmanager
-def batch() -> Iterator[None]:
-    """Collect the articles the writes inside touch, and refresh them once at the end (in
-    the same transaction: open the batch inside it)."""
-    _state.depth += 1
-    try:
-        yield
-    except BaseException:
-        if _state.depth == 1:
-            _state.articles, _state.relink, _state.categories = set(), set(), set()
-            _state.changed = False
-        raise
-    finally:
-        _state.depth -= 1
-    if _state.depth == 0:
-        _flush()
-
-
-@contextmanager
-def _not_marking() -> Iterator[None]:
-    paused, _state.paused = _state.paused, True
-    try:
-        yield
-    finally:
-        _state.paused = paused
-
-
-def _flush() -> None:
-    articles, relink, categories = _state.articles, _state.relink, _state.categories
-    _state.articles, _state.relink, _state.categories = set(), set(), set()
-    if _state.changed:
-        _state.changed = False
-        content_changed_on_commit()
-    if categories:
-        refresh_categories(categories)
-    if articles or relink:
-        refresh(articles, relink=relink)
-
-
-def mark(article_ids: Iterable[int] = (), *, texts_changed: bool = False) -> None:
-    """Note that these articles' derived data may be out of step: refreshed now, or at the
-    end of the batch. Readers' pages go stale once the transaction commits: one change
-    of the content version per batch, or per write outside one."""
-    if _state.paused:
-        return
-    _state.changed = True
-    target = _state.relink if texts_changed else _state.articles
-    target.update(pk for pk in article_ids if pk is not None)
-    if _state.depth == 0:
-        _flush()
-
-
-def mark_categories(category_ids: Iterable[int]) -> None:
-    if _state.paused:
-        return
-    _state.changed = True
-    _state.categories.update(category_ids)
-    if _state.depth == 0:
-        _flush()
-
-
-def content_changed_on_commit() -> None:
-    """Make cached pages stale once this transaction commits (never if it rolls back)."""
-    transaction.on_commit(content_changed)
-
-
 def _articles_holding(field: str, pk: int) -> list[int]:
-    from articles.models import Article
-
     return list(Article.objects.filter(**{f"{field}__contains": [pk]}).values_list("pk", flat=True))
 
 
@@ -289,14 +236,10 @@ def _article_deleted(sender, instance, **kwargs):
 
 def _row_of_article_written(sender, instance, **kwargs):
     """A paragraph saved or deleted changes its article's text; a mention, its links."""
-    from articles.models import Paragraph
-
     mark([instance.article_id], texts_changed=sender is Paragraph)
 
 
 def _tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    from articles.models import Article
-
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if not reverse:
@@ -308,8 +251,6 @@ def _tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 
 def _rule_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    from articles.models import Category
-
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if isinstance(instance, Category):
@@ -323,8 +264,6 @@ def _rule_changed(sender, instance, action, reverse, pk_set, **kwargs):
 def _rule_member_deleting(sender, instance, **kwargs):
     """A tag or entity is about to go, and with it its place in categories' rules, without a
     many-to-many signal: note the categories whose rule names it, to refresh them after."""
-    from articles.models import Category
-
     condition = Q()
     for name in Category.RULE_FIELDS:
         if Category._meta.get_field(name).related_model is sender:
@@ -341,16 +280,12 @@ def _tag_deleted(sender, instance, **kwargs):
 
 def _entity_written(sender, instance, **kwargs):
     """Its names are searched as part of the articles that mention it."""
-    from articles.entities.linking import entities_changed
-
     entities_changed()
     mark_categories(getattr(instance, "_in_rules_of", ()))  # deleted: see above
     mark(_articles_holding("entity_ids", instance.pk))
 
 
 def _alias_written(sender, instance, **kwargs):
-    from articles.entities.linking import entities_changed
-
     entities_changed()
     mark(_articles_holding("entity_ids", instance.entity_id))
 
@@ -363,19 +298,16 @@ def _shown_to_readers(sender, **kwargs):
     mark()
 
 
+def _refresh_touched(articles: set, relink: set, categories: set) -> None:
+    if categories:
+        refresh_categories(categories)
+    if articles or relink:
+        refresh(articles, relink=relink)
+
+
 def connect() -> None:
     """Listen to every write that changes derived data (called once, by the app's ready())."""
-    from articles.models import (
-        Article,
-        Category,
-        Entity,
-        EntityAlias,
-        Mention,
-        Paragraph,
-        Source,
-        Tag,
-    )
-
+    changes.refresh_with(_refresh_touched)
     post_save.connect(_article_saved, sender=Article)
     post_delete.connect(_article_deleted, sender=Article)
     for model in (Paragraph, Mention):

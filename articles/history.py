@@ -26,7 +26,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from articles.entities.linking import RELINK_AT_ONCE, relink_entity, set_entities_by_hand
+from articles.derived import RELINK_AT_ONCE, relink_entity
+from articles.entities.linking import set_entities_by_hand
 from articles.models import (
     Article,
     Category,
@@ -61,8 +62,10 @@ def record_revision(objects: Sequence[models.Model], reason: str = "", created=F
     historical = model.history.model
     editors = {obj.pk: historical.get_default_history_user(obj) for obj in objects}
     rows = model.objects.filter(pk__in=editors)
+    derived_ids = {}
     if model is Article:
         rows = rows.without_search_columns()
+        derived_ids = {"tag_ids": _tag_ids(list(editors))}
     related = snapshot(model, list(editors))
     now = timezone.now()
     historical.objects.bulk_create(
@@ -72,10 +75,27 @@ def record_revision(objects: Sequence[models.Model], reason: str = "", created=F
             history_user=editors[row.pk],
             history_change_reason=reason[:REASON_LENGTH] or None,
             related=related[row.pk],
-            **{field.attname: getattr(row, field.attname) for field in historical.tracked_fields},
+            **{
+                field.attname: derived_ids[field.attname][row.pk]
+                if field.attname in derived_ids
+                else getattr(row, field.attname)
+                for field in historical.tracked_fields
+            },
         )
         for row in rows.order_by("pk")
     )
+
+
+def _tag_ids(article_ids: list[int]) -> dict[int, list[int]]:
+    """The articles' tags, read from the tags themselves: inside a batch (articles.derived)
+    the tag_ids column is brought up to date only when the batch ends."""
+    tag_ids: dict[int, list[int]] = {pk: [] for pk in article_ids}
+    tagged = Article.tags.through.objects.filter(article_id__in=article_ids)
+    for article_id, tag_id in tagged.order_by("article_id", "tag_id").values_list(
+        "article_id", "tag_id"
+    ):
+        tag_ids[article_id].append(tag_id)
+    return tag_ids
 
 
 def record_first_revision(model: type[models.Model], ids) -> None:

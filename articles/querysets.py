@@ -8,7 +8,7 @@ from django.db import connections, models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
-from articles import derived
+from articles import changes
 from articles.search.query import (
     exact_tsquery,
     exclusions,
@@ -35,20 +35,20 @@ FACET_WINDOW = 10_000  # facets count over at most the latest 10,000 articles of
 
 
 class NoticedWrites:
-    """update() and bulk_create() tell articles.derived which articles they touched, as
-    Django's signals do for single saves and deletes."""
+    """update(), bulk_create() and bulk_update() tell articles.changes which articles they
+    touched, as Django's signals do for single saves and deletes."""
 
     article_attname = "article_id"
 
     def update(self, **kwargs):
         ids = list(self.values_list(self.article_attname, flat=True).distinct().order_by())
         count = super().update(**kwargs)
-        derived.mark(ids, texts_changed=bool(derived.TEXT_FIELDS & kwargs.keys()))
+        changes.mark(ids, texts_changed=bool(changes.TEXT_FIELDS & kwargs.keys()))
         return count
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
-        derived.mark(
+        changes.mark(
             {getattr(obj, self.article_attname) for obj in created},
             texts_changed=self.model.__name__ != "Mention",
         )
@@ -57,9 +57,9 @@ class NoticedWrites:
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
         count = super().bulk_update(objs, fields, *args, **kwargs)
-        derived.mark(
+        changes.mark(
             {getattr(obj, self.article_attname) for obj in objs},
-            texts_changed=bool(derived.TEXT_FIELDS & set(fields)),
+            texts_changed=bool(changes.TEXT_FIELDS & set(fields)),
         )
         return count
 
@@ -240,8 +240,7 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
         """Articles whose text may name any of these: the same words in a row, in any case,
         with or without diacritics, found through the search index (or the source's name).
         The entity linker, which is exact, decides which really do."""
-        from articles.models import Source
-
+        Source = _related(self.model, "source")
         names = set(names)
         phrases = [
             SearchQuery(folded, config="simple", search_type="phrase")
@@ -267,8 +266,7 @@ class EntityQuerySet(models.QuerySet):
     def public(self):
         """Entities readers may know of: those with at least one published article. One
         named only in drafts, in articles in review or in scheduled ones stays private."""
-        from articles.models import Article, Mention
-
+        Mention, Article = _related(self.model, "mentions"), _related(self.model, "articles")
         # from the mentions (by their entity index) to the articles: the order that lets
         # PostgreSQL stop at the first published one
         published = Article.objects.published()
@@ -283,9 +281,7 @@ class EntityQuerySet(models.QuerySet):
     def mentioned_with(self, entity, limit: int = 12) -> list:
         """Entities named in the same published articles as this one, most shared first;
         each carries `shared_articles`."""
-        from articles.models import Article
-
-        articles = Article.objects.published().with_entities([entity.pk])
+        articles = _related(self.model, "articles").objects.published().with_entities([entity.pk])
         counts = articles.facet_counts(limit + 1, window=FACET_WINDOW)["entity_ids"]
         others = [(pk, n) for pk, n in counts if pk != entity.pk]
         return with_counts(self, others[:limit], "shared_articles")
@@ -294,13 +290,18 @@ class EntityQuerySet(models.QuerySet):
 class TagQuerySet(models.QuerySet):
     def public(self):
         """Tags readers may know of: those with at least one published article."""
-        from articles.models import Article
-
+        Article = _related(self.model, "articles")
         return self.filter(Exists(Article.objects.published().filter(tags=OuterRef("pk"))))
 
     def visible_to(self, user):
         """Staff may open any tag's page; everyone else those that are public."""
         return self if user.is_staff else self.public()
+
+
+def _related(model, field: str):
+    """The model at the other end of one of this model's relations (these querysets are
+    defined before their models)."""
+    return model._meta.get_field(field).related_model
 
 
 def with_counts(queryset, counts: list[tuple[int, int]], attribute: str) -> list:

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from articles import derived
+from articles import changes, derived
 from articles.models import Article, Entity, Mention, Paragraph, Source, Tag
 from articles.text import fold
 
@@ -202,7 +202,7 @@ def generate_corpus(count: int, seed: int = 1, published: tuple | None = None) -
                 [model._meta.db_table],
             )
         derived.refresh(range(first_id, first_id + count))
-        derived.content_changed_on_commit()
+        changes.content_changed_on_commit()
     return count
 
 

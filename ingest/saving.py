@@ -35,6 +35,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -43,7 +44,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from articles import derived
+from articles import changes
 from articles.history import record_first_revision, record_revision
 from articles.models import Article, Paragraph, Source, Tag
 from articles.slugs import unique_slug, unique_slugs
@@ -89,11 +90,11 @@ class IncomingArticle:
     def original(self) -> ParsedText:
         return self.vietnamese if self.vietnamese is not None else self.english
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         return text_fingerprint(self.original)
 
-    @property
+    @cached_property
     def digest(self) -> str:
         """Changes whenever anything saved from the item would (its date aside: items
         without one are given the time they were fetched)."""
@@ -218,7 +219,7 @@ def _keys(item: IncomingArticle) -> set[str]:
 
 def _save_batch(items: list, destination: Destination) -> list[Outcome]:
     try:
-        with transaction.atomic(), derived.batch():
+        with transaction.atomic(), changes.batch():
             return _write(items, destination)
     except DatabaseError:
         if len(items) == 1:
@@ -226,7 +227,7 @@ def _save_batch(items: list, destination: Destination) -> list[Outcome]:
     outcomes = []
     for item in items:  # again one at a time, so that only the article at fault is refused
         try:
-            with transaction.atomic(), derived.batch():
+            with transaction.atomic(), changes.batch():
                 outcomes += _write([item], destination)
         except DatabaseError as error:
             outcomes.append(_database_refusal(item, error))

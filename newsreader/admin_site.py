@@ -8,7 +8,7 @@ from django.contrib.admin.apps import AdminConfig
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from articles import derived
+from articles import changes
 
 NEWSROOM_APP = "articles"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -24,7 +24,7 @@ class NewsreaderAdminSite(admin.AdminSite):
 
     def admin_view(self, view, cacheable=False):
         """A request that may write runs in one transaction and one batch of
-        articles.derived: what follows from everything it saved (the form, its inlines,
+        articles.changes: what follows from everything it saved (the form, its inlines,
         the entities picked by hand) is worked out once, at its end, before it commits."""
         inner = super().admin_view(view, cacheable)
 
@@ -32,7 +32,7 @@ class NewsreaderAdminSite(admin.AdminSite):
         def batched(request, *args, **kwargs):
             if request.method in SAFE_METHODS:
                 return inner(request, *args, **kwargs)
-            with transaction.atomic(), derived.batch():
+            with transaction.atomic(), changes.batch():
                 return inner(request, *args, **kwargs)
 
         return batched

@@ -63,7 +63,7 @@ request_finished.connect(_request_finished)
 
 def content_changed() -> None:
     """Make every cached page stale: call once a change to what readers see has been
-    committed (articles.derived.content_changed_on_commit), never before."""
+    committed (articles.changes.content_changed_on_commit), never before."""
     try:
         cache.incr(VERSION_KEY)
     except ValueError:

@@ -15,8 +15,9 @@ from django.db.models.functions import Now
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles import derived
-from articles.entities.linking import relink_entity, set_entities_by_hand
+from articles import changes, derived
+from articles.derived import relink_entity
+from articles.entities.linking import set_entities_by_hand
 from articles.models import (
     Article,
     Category,
@@ -373,7 +374,7 @@ def fail_after_a_write(a, b, c):
     """A batch that fails after one of the other writes, as a save does when the database
     refuses an article: the write is rolled back, and what it touched is not refreshed."""
     others = sorted(set(WRITES) - {"fail_after_a_write"})
-    with contextlib.suppress(_Refused), transaction.atomic(), derived.batch():
+    with contextlib.suppress(_Refused), transaction.atomic(), changes.batch():
         WRITES[others[a % len(others)]](b, c, a)
         raise _Refused
 
@@ -452,7 +453,7 @@ write = st.tuples(
     st.sampled_from(sorted(WRITES)),
     *(st.integers(min_value=0, max_value=255) for _number in range(3)),
 )
-# Runs of writes, each run either one at a time or inside `with derived.batch():`.
+# Runs of writes, each run either one at a time or inside `with changes.batch():`.
 runs = st.lists(
     st.tuples(st.booleans(), st.lists(write, min_size=1, max_size=4)), min_size=1, max_size=6
 )
@@ -468,7 +469,7 @@ runs = st.lists(
 def test_after_any_writes_recomputing_everything_changes_nothing(starting_point, runs):
     with transaction.atomic():  # each example starts from the same point, and is undone
         for in_a_batch, writes in runs:
-            with derived.batch() if in_a_batch else contextlib.nullcontext():
+            with changes.batch() if in_a_batch else contextlib.nullcontext():
                 for name, a, b, c in writes:
                     WRITES[name](a, b, c)
         stored_columns, stored_mentions = _stored_state()

@@ -8,7 +8,8 @@ from django.utils.translation import ngettext
 from articles import publishing
 from articles.admin.base import HTTPS_URLS, RevisionAdmin, intermediate_page
 from articles.categories import add_to_category, set_categories
-from articles.entities.linking import relink_articles, set_entities_by_hand
+from articles.derived import relink_articles
+from articles.entities.linking import set_entities_by_hand
 from articles.forms import AddToCategoryForm, ArticleForm, ParagraphForm, ParagraphFormSet
 from articles.models import Article, Category, Mention, Paragraph
 

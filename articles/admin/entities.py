@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.admin.base import RevisionAdmin, intermediate_page
-from articles.entities.linking import RELINK_AT_ONCE, Relinked, relink_entity
+from articles.derived import RELINK_AT_ONCE, Relinked, relink_entity
 from articles.entities.merging import merge_entities
 from articles.entities.suggestions import approve_suggestion, reject_suggestions
 from articles.forms import MergeEntitiesForm

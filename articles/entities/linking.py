@@ -3,20 +3,17 @@ the mentions found in articles' text, and re-linking after names change."""
 
 import uuid
 from collections import Counter
-from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 
-from articles import derived
+from articles import changes
 from articles.entities.matching import Alias, Gazetteer, highlight_mentions
 from articles.models import Article, Entity, EntityAlias, Mention, Paragraph
 
 GAZETTEER_KEY = "entities:gazetteer"
-RELINK_BATCH = 500
-RELINK_AT_ONCE = 200  # what an editor's save re-links (about 4 s); a command re-links the rest
 
 _built: dict[str, Gazetteer] = {}  # this process's gazetteer, by the token it was built for
 
@@ -135,39 +132,6 @@ def link_articles(article_ids, gazetteer: Gazetteer | None = None) -> dict[int, 
     return found
 
 
-def relink_articles(article_ids) -> int:
-    """Find the articles' mentions again (after entities or aliases changed), and all that
-    follows from them: one batch at a time, each committed on its own."""
-    article_ids = list(article_ids)
-    for start in range(0, len(article_ids), RELINK_BATCH):
-        batch = article_ids[start : start + RELINK_BATCH]
-        with transaction.atomic():
-            derived.refresh(batch, relink=batch)
-            derived.content_changed_on_commit()
-    return len(article_ids)
-
-
-@dataclass(frozen=True)
-class Relinked:
-    count: int  # articles re-linked
-    left: int  # older ones that may also name the entity, not re-linked yet
-    linked: int  # articles linked to the entity now
-
-
-def relink_entity(entity: Entity, limit: int | None = None) -> Relinked:
-    """After an entity's names or aliases changed (or it is new): find it again in the
-    articles that mention it and in those whose text may name it, newest first; at most
-    `limit` of them (None: all)."""
-    names = [entity.name_vi, entity.name_en, *entity.aliases.values_list("text", flat=True)]
-    mentioning = Article.objects.filter(mentions__entity=entity).values("pk")
-    naming = Article.objects.may_name(name for name in names if name).values("pk")
-    candidates = Article.objects.filter(pk__in=mentioning.union(naming)).latest_first()
-    ids = list(candidates.values_list("pk", flat=True)[:limit])
-    left = candidates.count() - len(ids) if limit is not None and len(ids) == limit else 0
-    count = relink_articles(ids)
-    return Relinked(count, left, linked=entity.mentions.count())
-
-
 def set_entities_by_hand(article: Article, wanted_ids) -> None:
     """Keep the entities an editor picked for the article, besides those its text names.
 
@@ -186,7 +150,7 @@ def set_entities_by_hand(article: Article, wanted_ids) -> None:
         unique_fields=["article", "entity"],
         update_fields=["by_hand"],
     )
-    derived.mark([article.pk], texts_changed=True)
+    changes.mark([article.pk], texts_changed=True)
 
 
 def highlight_article(article: Article) -> list[tuple[SafeString, SafeString]]:

@@ -9,10 +9,11 @@ a fragment, the one sentence concerned is segmented into words with underthesea 
 import functools
 import importlib.util
 import itertools
+import operator
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -146,15 +147,7 @@ def _alias_tokens(text: str) -> tuple[str, str, int]:
     tokens = _tokenize(text)
     if not tokens:
         return "", "", 0
-    return tokens[0].text, _match_key(tokens[0].text, tokens[1:]), len(tokens)
-
-
-def _match_key(first_text: str, other_tokens: list[_Token]) -> str:
-    return first_text + "".join(_joined(token) for token in other_tokens)
-
-
-def _joined(token: _Token) -> str:
-    return token.gap + token.text
+    return tokens.words[0], tokens.words[0] + tokens.joined(1, len(tokens)), len(tokens)
 
 
 class _AliasIndex:
@@ -174,16 +167,16 @@ class _AliasIndex:
         self._possible_first_words.update(map(_capitalized, lengths_by_first_token))
 
     def candidates(
-        self, tokens: list[_Token], first: int, is_sentence_start: Callable[[int], bool]
+        self, tokens: "_Tokens", first: int, is_sentence_start: Callable[[int], bool]
     ) -> Iterator[tuple[int, int]]:
         """(token count, entity id) of the aliases matching from tokens[first], longest first.
 
         At a sentence start an alias beginning with a lowercase letter also matches with that
         letter capitalised.
         """
-        word = tokens[first].text
+        word = tokens.words[first]
         first_texts = [word]
-        lengths = set(self._lengths_by_first_token.get(word, ()))
+        lengths = self._lengths_by_first_token.get(word, ())
         decapitalized = _decapitalized(word)
         if (
             decapitalized != word
@@ -191,21 +184,22 @@ class _AliasIndex:
             and is_sentence_start(first)
         ):
             first_texts.append(decapitalized)
-            lengths.update(self._lengths_by_first_token[decapitalized])
-        for token_count in sorted(lengths, reverse=True):
+            lengths = sorted({*lengths, *self._lengths_by_first_token[decapitalized]}, reverse=True)
+        for token_count in lengths:
             if first + token_count > len(tokens):
                 continue
-            other_tokens = tokens[first + 1 : first + token_count]
+            rest = tokens.joined(first + 1, first + token_count)
             for first_text in first_texts:
-                entity_id = self._entity_by_key.get(_match_key(first_text, other_tokens))
+                entity_id = self._entity_by_key.get(first_text + rest)
                 if entity_id is not None:
                     yield token_count, entity_id
 
-    def may_start_with(self, word: str) -> bool:
-        """A quick first test: whether some alias begins with the word, perhaps decapitalised."""
-        return word in self._possible_first_words
+    def possible_starts(self, words: list[str]) -> list[int]:
+        """A quick first test: where some alias may begin, perhaps decapitalised."""
+        possible = self._possible_first_words
+        return [position for position, word in enumerate(words) if word in possible]
 
-    def has_alias_at(self, tokens: list[_Token], first: int) -> bool:
+    def has_alias_at(self, tokens: "_Tokens", first: int) -> bool:
         return next(self.candidates(tokens, first, _never), None) is not None
 
 
@@ -224,11 +218,41 @@ def _capitalized(word: str) -> str:
 # --- Text --------------------------------------------------------------------------------------
 
 
-def _tokenize(text: str) -> list[_Token]:
-    return [
-        _Token(match[2], match.start(2), match.end(), _gap(match[1]))
-        for match in _TOKEN_AND_SPACE_BEFORE.finditer(text)
-    ]
+def _tokenize(text: str) -> "_Tokens":
+    return _Tokens(text)
+
+
+class _Tokens(Sequence):
+    """The tokens of a text. Their words are found at once; a token's offsets and gap are
+    worked out only where a scan looks at it, near a possible alias."""
+
+    def __init__(self, text: str):
+        found = _TOKEN_AND_SPACE_BEFORE.findall(text)
+        self.words = [word for _space, word in found]
+        self._spaces = [space for space, _word in found]
+        self._ends: list[int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __getitem__(self, position):
+        if isinstance(position, slice):
+            return [self[number] for number in range(*position.indices(len(self.words)))]
+        word = self.words[position]
+        if position < 0:
+            position += len(self.words)
+        if self._ends is None:
+            lengths = map(operator.add, map(len, self._spaces), map(len, self.words))
+            self._ends = list(itertools.accumulate(lengths))
+        end = self._ends[position]
+        return _Token(word, end - len(word), end, _gap(self._spaces[position]))
+
+    def joined(self, start: int, stop: int) -> str:
+        """Tokens start..stop-1 as an alias of them is keyed: each after its gap."""
+        return "".join(
+            _gap(space) + word
+            for space, word in zip(self._spaces[start:stop], self.words[start:stop], strict=True)
+        )
 
 
 def _gap(space: str) -> str:
@@ -280,7 +304,7 @@ class _Scan:
     """One left-to-right pass over the tokens of one text, taking the longest match first."""
 
     def __init__(
-        self, index: _AliasIndex, text: str, tokens: list[_Token], check_vietnamese_words: bool
+        self, index: _AliasIndex, text: str, tokens: _Tokens, check_vietnamese_words: bool
     ):
         self._index = index
         self._text = text
@@ -291,18 +315,17 @@ class _Scan:
     def matches(self) -> Iterator[tuple[int, int, int]]:
         """(first token, last token, entity id) of each mention."""
         position = 0
-        while position < len(self._tokens):
-            match = self._match_at(position)
+        for first in self._index.possible_starts(self._tokens.words):
+            if first < position:
+                continue  # inside the mention before
+            match = self._match_at(first)
             if match is None:
-                position += 1
                 continue
             self._last_matched_token = match[1]
             yield match
             position = match[1] + 1
 
     def _match_at(self, first: int) -> tuple[int, int, int] | None:
-        if not self._index.may_start_with(self._tokens[first].text):
-            return None
         candidates = self._index.candidates(self._tokens, first, self._is_sentence_start)
         for token_count, entity_id in candidates:
             last = first + token_count - 1

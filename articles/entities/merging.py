@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.db.models import Sum
 
-from articles.entities.linking import relink_articles
+from articles.derived import relink_articles
 from articles.history import record_first_revision, record_revision
 from articles.models import Category, Entity, EntityAlias, EntitySuggestion, Mention
 

@@ -9,7 +9,8 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from articles.entities.linking import RELINK_AT_ONCE, Relinked, load_gazetteer, relink_entity
+from articles.derived import RELINK_AT_ONCE, Relinked, relink_entity
+from articles.entities.linking import load_gazetteer
 from articles.entities.matching import Gazetteer
 from articles.models import Article, Entity, EntityAlias, EntitySuggestion
 from articles.slugs import unique_slug

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.entities.linking import relink_articles, relink_entity
+from articles.derived import relink_articles, relink_entity
 from articles.models import Article, Entity
 
 

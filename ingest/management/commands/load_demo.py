@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import derived
-from articles.entities.linking import relink_articles
+from articles import changes
+from articles.derived import relink_articles
 from articles.models import Article
 from ingest import starter
 from ingest.files import collect_article_files, read_text_files
@@ -21,7 +21,7 @@ class Command(BaseCommand):
     help = "Load the starter entities, tags and categories and the demo articles. Safe to rerun."
 
     def handle(self, *args, verbosity, **options):
-        with transaction.atomic(), derived.batch():
+        with transaction.atomic(), changes.batch():
             new_entities = starter.load_entities(DEMO_DIR / "entities.json")
             starter.load_tags(DEMO_DIR / "tags.json")
             starter.load_categories(DEMO_DIR / "categories.json")
