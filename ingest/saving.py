@@ -221,9 +221,9 @@ def _save_batch(items: list, destination: Destination) -> list[Outcome]:
     try:
         with transaction.atomic(), changes.batch():
             return _write(items, destination)
-    except DatabaseError:
+    except DatabaseError as error:
         if len(items) == 1:
-            return [_database_refusal(items[0])]
+            return [_database_refusal(items[0], error)]
     outcomes = []
     for item in items:  # again one at a time, so that only the article at fault is refused
         try:
