@@ -87,7 +87,7 @@ def record_revision(objects: Sequence[models.Model], reason: str = "", created=F
 
 
 def _tag_ids(article_ids: list[int]) -> dict[int, list[int]]:
-    """The articles' tags, read from the tags themselves: inside a batch (articles.derived)
+    """The articles' tags, read from the tags themselves: inside a batch (articles.changes)
     the tag_ids column is brought up to date only when the batch ends."""
     tag_ids: dict[int, list[int]] = {pk: [] for pk in article_ids}
     tagged = Article.tags.through.objects.filter(article_id__in=article_ids)

@@ -11,15 +11,7 @@ import platform
 import time
 
 from benchmarks.setup import use_bench_database
-
-
-def table(title: str, rows: list[dict]) -> str:
-    lines = [f"### {title}", "", "| what | p50 ms | p95 ms | side by side |", "|---|---:|---:|---|"]
-    for row in rows:
-        lines.append(
-            f"| {row['what']} | {row['p50']:.1f} | {row['p95']:.1f} | {row.get('ratio', '')} |"
-        )
-    return "\n".join(lines) + "\n"
+from benchmarks.timing import table
 
 
 def load_table(rows: list[dict] | str) -> str:
@@ -49,7 +41,7 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=int, default=30, help="wrk run per page")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-ingest", action="store_true")
-    parser.add_argument("--ingest-items", type=int, default=10_000, help="NDJSON lines")
+    parser.add_argument("--ingest-items", type=int, default=100_000, help="NDJSON lines")
     options = parser.parse_args()
 
     use_bench_database(options.articles)

@@ -16,3 +16,12 @@ def percentiles(action: Callable[[], object], runs: int, warmup: int = 3) -> tup
     return statistics.median(samples), samples[
         min(len(samples) - 1, round(0.95 * len(samples)) - 1)
     ]
+
+
+def table(title: str, rows: list[dict]) -> str:
+    lines = [f"### {title}", "", "| what | p50 ms | p95 ms | side by side |", "|---|---:|---:|---|"]
+    for row in rows:
+        lines.append(
+            f"| {row['what']} | {row['p50']:.1f} | {row['p95']:.1f} | {row.get('ratio', '')} |"
+        )
+    return "\n".join(lines) + "\n"

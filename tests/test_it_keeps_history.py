@@ -234,3 +234,26 @@ def test_a_deleted_article_leaves_its_history_behind(admin_client, article):
     assert response.status_code == 302
     assert not Article.objects.filter(pk=article.pk).exists()
     assert [r.history_type for r in Article.history.filter(id=article.pk)] == ["-", "~", "~"]
+
+
+def test_reverting_to_the_imported_revision_brings_back_the_tags_it_came_with(
+    admin_client, tmp_path
+):
+    from django.core.management import call_command
+
+    navy = TagFactory(slug="navy", name_vi="Hải quân", name_en="Navy")
+    line = '{"id": "n1", "lead_vi": "Hải quân tập trận.", "tags": ["Navy"]}\n'
+    (tmp_path / "bulk.ndjson").write_text(line, encoding="utf-8")
+    call_command("import_articles", str(tmp_path / "bulk.ndjson"), stdout=None)
+    article = Article.objects.get()
+    assert list(article.tags.all()) == [navy]
+    data = open_form(admin_client, article)
+    data["tags"] = []
+    save(admin_client, article, data)
+    assert not Article.objects.get().tags.exists()
+
+    *_newer, imported = revision_urls(admin_client, article)
+    admin_client.post(imported)
+
+    assert list(Article.objects.get().tags.all()) == [navy]
+    assert Article.objects.get().tag_ids == [navy.pk]
