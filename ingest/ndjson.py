@@ -217,11 +217,6 @@ def read_lines(path: Path, max_bytes: int) -> Iterator[tuple[int, str | ParseErr
                 yield number, text
 
 
-def count_lines(path: Path) -> int:
-    with open_regular(path) as file:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
-
-
 def read_file(path: Path, max_bytes: int) -> Iterator[IncomingArticle | Outcome]:
     """Each line of an NDJSON file as an incoming article, or the reason it is refused; one
     refusal for the whole file when it is empty, binary or not UTF-8 from its start, or not

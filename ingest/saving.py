@@ -515,10 +515,6 @@ def _sources(names: Iterable[str]) -> dict[str, Source]:
     return found
 
 
-def source_named(name: str) -> Source:
-    return _sources([name])[name.casefold()]
-
-
 @dataclass
 class _TagNames:
     """The stored tags by their names (either one, or the slug, in any case, with or

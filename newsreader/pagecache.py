@@ -1,7 +1,7 @@
 """Whole pages cached for anonymous readers, all made fresh at once by a content version.
 
 The version changes once a transaction that changed what readers see commits
-(articles.derived notices every such write), and at no other time: logins, logouts and
+(articles.changes notices every such write), and at no other time: logins, logouts and
 forms that saved nothing leave cached pages alone. Pages also expire after
 PAGE_CACHE_SECONDS, which bounds how late a scheduled article can appear. A second,
 long-lived copy of each page is what readers get while the database is unreachable.
