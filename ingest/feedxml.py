@@ -35,7 +35,7 @@ from articles.models import TEXT_LIMIT, Article, Source
 from articles.slugs import unique_slug
 from articles.text import cut_at_word, normalize_text
 from ingest.parsing import ParsedText, ParseError, derive_title
-from ingest.safefiles import open_regular
+from ingest.safefiles import read_at_most
 from ingest.saving import (
     IncomingArticle,
     Outcome,
@@ -286,13 +286,9 @@ def import_file(path: Path, *, max_bytes: int, publish: bool = False) -> Iterato
     text) is refused whole, and no source is created for it."""
     label = str(path)
     try:
-        with open_regular(path) as file:
-            data = file.read(max_bytes + 1)  # no more: it may be endless, like /dev/zero
-    except FileNotFoundError:
-        yield refused(label, "no such file")
-        return
-    except OSError as error:
-        yield refused(label, f"cannot be read ({error.strerror})")
+        data = read_at_most(path, max_bytes)
+    except ParseError as error:
+        yield refused(label, str(error))
         return
     if len(data) > max_bytes:
         yield refused(label, f"larger than the {max_bytes:,}-byte limit")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ingest import feedxml, ndjson
 from ingest.parsing import ParsedText, ParseError, decode_raw, parse_article
-from ingest.safefiles import open_regular
+from ingest.safefiles import read_at_most
 from ingest.saving import IncomingArticle, Outcome, refused, save
 
 TRANSLATION_SUFFIX = ".en.txt"
@@ -87,14 +87,7 @@ def read_article_file(path: Path, max_bytes: int, label: str = "") -> IncomingAr
 def _read(path: Path, max_bytes: int, label: str = "") -> str:
     prefix = f"{label}: " if label else ""
     try:
-        with open_regular(path) as file:
-            data = file.read(max_bytes + 1)  # no more: it may be growing as it is read
-    except FileNotFoundError:
-        raise ParseError(f"{prefix}no such file") from None
-    except OSError as error:
-        raise ParseError(f"{prefix}cannot be read ({error.strerror})") from None
-    try:
-        return decode_raw(data, max_bytes=max_bytes)
+        return decode_raw(read_at_most(path, max_bytes), max_bytes=max_bytes)
     except ParseError as error:
         raise ParseError(f"{prefix}{error}") from None
 

@@ -13,6 +13,8 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
+from ingest.parsing import ParseError
+
 SYMBOLIC_LINK = "a symbolic link, not followed"
 _NOT_REGULAR = (
     (stat.S_ISFIFO, "a FIFO, not a regular file"),
@@ -21,6 +23,18 @@ _NOT_REGULAR = (
     (stat.S_ISBLK, "a device, not a regular file"),
 )
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_at_most(path: Path | str, max_bytes: int) -> bytes:
+    """The file's bytes, max_bytes + 1 of them at the most (no more: it may be endless or
+    growing as it is read), or ParseError saying in a few words why it cannot be read."""
+    try:
+        with open_regular(path) as file:
+            return file.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise ParseError("no such file") from None
+    except OSError as error:
+        raise ParseError(f"cannot be read ({error.strerror})") from None
 
 
 class NotARegularFile(OSError):
