@@ -460,18 +460,12 @@ def _write_updates(articles: Iterable[Article], updated: list[Article], now) -> 
         batch_size=BATCH,
     )
     Paragraph.objects.filter(article__in=updated).delete()
-    Paragraph.objects.bulk_create(
-        Paragraph(
-            article=article,
-            position=position,
-            text_vi=paragraph.text_vi,
-            text_en=paragraph.text_en,
-            vi_changed_at=paragraph.vi_changed_at,
-            en_changed_at=paragraph.en_changed_at,
-        )
-        for article in updated
-        for position, paragraph in enumerate(article.merged_paragraphs, start=1)
-    )
+    renumbered = []
+    for article in updated:
+        for position, paragraph in enumerate(article.merged_paragraphs, start=1):
+            paragraph.pk, paragraph.article, paragraph.position = None, article, position
+            renumbered.append(paragraph)
+    Paragraph.objects.bulk_create(renumbered)
     Article.tags.through.objects.bulk_create(
         Article.tags.through(article_id=article.pk, tag_id=tag.pk)
         for article in updated
