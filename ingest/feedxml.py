@@ -110,7 +110,10 @@ def _declares_entities(data: bytes, headers: dict) -> bool:
     """Whether the document declares an entity or opens an internal DTD subset anywhere, as
     feedparser would read it with these headers (in UTF-8, from whatever encoding it finds)
     or as bytes."""
-    as_read = convert_to_utf8(dict(headers), data, {})
+    try:
+        as_read = convert_to_utf8(dict(headers), data, {})
+    except Exception as error:  # feedparser's own decoding gives up in ways of its own
+        raise FeedError(f"not readable as a feed ({type(error).__name__})") from None
     return any(
         _ENTITY_DECLARATION.search(text) or _INTERNAL_SUBSET.search(text)
         for text in (as_read, data.replace(b"\x00", b""))

@@ -168,6 +168,7 @@ def feeds(draw) -> bytes:
 any_feed = st.one_of(feeds(), st.binary(max_size=512))
 # Found by this test: a reference to half a character, which no encoding can write.
 SURROGATE_REFERENCE = b'<rss version="2.0"><channel><title>&#xD800;</title></channel></rss>'
+NUL_IN_ENCODING = b'<?xml version="1.0" encoding="utf\x00-8"?><rss version="2.0"></rss>'
 
 
 # --- NDJSON ---------------------------------------------------------------------------------
@@ -308,6 +309,7 @@ def test_fuzzed_feeds_become_items_or_one_line_refusals(memory):
     @fuzz_settings("feeds")
     @given(data=any_feed, language=st.sampled_from(["vi", "en"]))
     @example(data=SURROGATE_REFERENCE, language="vi")
+    @example(data=NUL_IN_ENCODING, language="vi")
     def run(data, language):
         with memory:
             try:
