@@ -27,11 +27,18 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.expressions import DatabaseDefault
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from articles import changes
 from articles.changes import TEXT_FIELDS, mark, mark_categories
-from articles.entities.linking import entities_changed, link_articles
+from articles.entities.linking import (
+    article_texts,
+    current_gazetteer,
+    entities_changed,
+    link_articles,
+    store_mentions,
+)
 from articles.models import (
     Article,
     Category,
@@ -62,10 +69,11 @@ def _rule_array(field_name: str) -> str:
     )
 
 
-def _refresh_sql() -> str:
+def _derived_sql(articles: str, where: str = "") -> str:
+    """`final`: the id and every derived column of the article rows in the table `articles`
+    (that `where` chooses), computed from their related rows."""
     rules = ", ".join(f"{_rule_array(name)} AS {name}" for name in Category.RULE_FIELDS)
     tags = Article.tags.through._meta.db_table
-    columns = ", ".join(DERIVED_COLUMNS)
     return f"""
 WITH rules AS MATERIALIZED (
     SELECT category.id, {rules} FROM articles_category AS category
@@ -82,7 +90,7 @@ computed AS (
             AS translated_block_count,
         (article.lead_en <> '' AND article.lead_vi_changed_at > article.lead_en_changed_at)
             OR coalesce(paragraphs.stale, false) AS stale
-    FROM articles_article AS article
+    FROM {articles} AS article
     LEFT JOIN LATERAL (
         SELECT array_agg(tag_id ORDER BY tag_id) AS ids FROM {tags}
         WHERE article_id = article.id
@@ -112,7 +120,7 @@ computed AS (
         ) AS entity_names(name)
         WHERE mention.article_id = article.id
     ) AS names ON true
-    WHERE article.id = ANY(%s)
+    {where}
 ),
 final AS (
     SELECT computed.*,
@@ -135,12 +143,28 @@ final AS (
         )::bigint[] AS category_ids
     FROM computed
 )
-UPDATE articles_article AS article
-SET ({columns}) = ({", ".join(f"final.{column}" for column in DERIVED_COLUMNS)})
+"""
+
+
+def _columns(prefix: str, columns=DERIVED_COLUMNS) -> str:
+    return ", ".join(f"{prefix}{column}" for column in columns)
+
+
+def _refresh_sql() -> str:
+    return f"""{_derived_sql(Article._meta.db_table, "WHERE article.id = ANY(%s)")}
+UPDATE {Article._meta.db_table} AS article
+SET ({_columns("")}) = ({_columns("final.")})
 FROM final
 WHERE article.id = final.id
-    AND ({", ".join(f"article.{column}" for column in DERIVED_COLUMNS)})
-        IS DISTINCT FROM ({", ".join(f"final.{column}" for column in DERIVED_COLUMNS)})
+    AND ({_columns("article.")}) IS DISTINCT FROM ({_columns("final.")})
+"""
+
+
+def _insert_sql(staged: str, columns: list[str]) -> str:
+    return f"""{_derived_sql(staged)}
+INSERT INTO {Article._meta.db_table} ({_columns("", columns)}, {_columns("")})
+SELECT {_columns("staged.", columns)}, {_columns("final.")}
+FROM {staged} AS staged JOIN final ON final.id = staged.id
 """
 
 
@@ -179,6 +203,92 @@ def refresh_categories(category_ids: Iterable[int]) -> int:
     ):
         condition |= Article.objects.category_rule(category)
     return refresh(Article.objects.filter(condition).values_list("pk", flat=True))
+
+
+# --- Creating --------------------------------------------------------------------------------
+
+STAGED_ARTICLES = "incoming_article"
+
+
+def create_articles(
+    articles: list[Article], paragraphs: list[list[Paragraph]], tags: list[list[Tag]]
+) -> None:
+    """Store new articles, each with its paragraphs and tags, and the mentions its text
+    names, each article written once with every derived column already right.
+
+    The related rows are stored first (their foreign keys are checked when the transaction
+    commits), then the articles, through the same SQL as refresh(): the search vectors are
+    computed and indexed once, where an insert and a refresh would do it twice."""
+    if not articles:
+        return
+    with changes.not_noticed():
+        for article, pk in zip(articles, _new_article_ids(len(articles)), strict=True):
+            article.pk = article.id = pk
+        Paragraph.objects.bulk_create(
+            _belonging_to(article, paragraph)
+            for article, own in zip(articles, paragraphs, strict=True)
+            for paragraph in own
+        )
+        Article.tags.through.objects.bulk_create(
+            Article.tags.through(article_id=article.pk, tag_id=tag.pk)
+            for article, own in zip(articles, tags, strict=True)
+            for tag in own
+        )
+        gazetteer = current_gazetteer()
+        store_mentions(
+            {
+                article.pk: gazetteer.count_mentions(article_texts(article, own))
+                for article, own in zip(articles, paragraphs, strict=True)
+            }
+        )
+        _insert(articles)
+    changes.mark()  # readers' pages go stale once this commits
+
+
+def _new_article_ids(count: int) -> list[int]:
+    table = Article._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
+            [count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def _belonging_to(article: Article, paragraph: Paragraph) -> Paragraph:
+    paragraph.article = article
+    return paragraph
+
+
+def _insert(articles: list[Article]) -> None:
+    """Copy the articles' own columns into a temporary table, and insert them from there
+    with their derived columns."""
+    fields = [
+        field
+        for field in Article._meta.concrete_fields
+        if not field.generated and field.column not in DERIVED_COLUMNS
+    ]
+    columns = [connection.ops.quote_name(field.column) for field in fields]
+    listed = ", ".join(columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {STAGED_ARTICLES} AS "
+            f"SELECT {listed} FROM {Article._meta.db_table} WITH NO DATA"
+        )
+        with cursor.copy(f"COPY {STAGED_ARTICLES} ({listed}) FROM STDIN") as copy:
+            for article in articles:
+                copy.write_row([_database_value(field, article) for field in fields])
+        cursor.execute(_insert_sql(STAGED_ARTICLES, columns))
+        cursor.execute(f"DROP TABLE {STAGED_ARTICLES}")
+    for article in articles:
+        article._state.adding, article._state.db = False, connection.alias
+
+
+def _database_value(field, article: Article):
+    value = field.pre_save(article, add=True)
+    if isinstance(value, DatabaseDefault):
+        raise ValueError(f"a new article needs its {field.name}")
+    return field.get_db_prep_save(value, connection)
 
 
 RELINK_BATCH = 500

@@ -311,10 +311,12 @@ class Article(models.Model):
             and self.published_at <= timezone.now()
         )
 
-    def aligned_blocks(self) -> list[tuple[str, str]]:
-        """(Vietnamese, English) pairs: the lead first, then each body paragraph."""
+    def aligned_blocks(self, paragraphs=None) -> list[tuple[str, str]]:
+        """(Vietnamese, English) pairs: the lead first, then each body paragraph (the stored
+        ones, or those given)."""
+        paragraphs = self.paragraphs.all() if paragraphs is None else paragraphs
         return [(self.lead_vi, self.lead_en)] + [
-            (paragraph.text_vi, paragraph.text_en) for paragraph in self.paragraphs.all()
+            (paragraph.text_vi, paragraph.text_en) for paragraph in paragraphs
         ]
 
     @property

@@ -46,7 +46,6 @@ def use_bench_database(articles: int) -> str:
     return url
 
 
-TEXT_INDEXES = ("article_search_idx", "article_head_search_idx", "article_phrase_search_idx")
 BULK_LOAD = 50_000  # from this many new articles on, the text indexes are built afterwards
 
 
@@ -89,6 +88,7 @@ def fill_to(articles: int, say=print) -> None:
 
 def _text_indexes() -> list:
     from articles.models import Article
+    from articles.search.sql import TEXT_INDEXES
 
     return [index for index in Article._meta.indexes if index.name in TEXT_INDEXES]
 

@@ -45,8 +45,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from articles import changes
+from articles.derived import create_articles
 from articles.history import record_first_revision, record_revision
 from articles.models import Article, Paragraph, Source, Tag
+from articles.search.sql import defer_text_index_merges, merge_pending_text_index_entries
 from articles.slugs import unique_slug, unique_slugs
 from articles.text import fold, slugify_vi
 from articles.translation import stamp_changed_texts
@@ -207,6 +209,7 @@ def save(
         keys |= item_keys
     if pending:
         yield from _save_batch(pending, destination)
+    merge_pending_text_index_entries()
 
 
 def _keys(item: IncomingArticle) -> set[str]:
@@ -220,6 +223,7 @@ def _keys(item: IncomingArticle) -> set[str]:
 def _save_batch(items: list, destination: Destination) -> list[Outcome]:
     try:
         with transaction.atomic(), changes.batch():
+            defer_text_index_merges()
             return _write(items, destination)
     except DatabaseError as error:
         if len(items) == 1:
@@ -306,7 +310,7 @@ def _create(
         return []
     slugs = unique_slugs([item.original.title for item in items])
     sources = _sources([item.original.source for item in items if destination.source is None])
-    articles = []
+    articles, paragraphs, article_tags = [], [], []
     for item, slug in zip(items, slugs, strict=True):
         fields = item.fields()
         article = Article(
@@ -325,26 +329,22 @@ def _create(
         )
         if article.status == Article.Status.PUBLISHED and article.published_at is None:
             article.published_at = now
-        article.matched_tags, article.suggested_tags = tags.match(item.tags)
+        matched, article.suggested_tags = tags.match(item.tags)
         articles.append(article)
-    Article.objects.bulk_create(articles)
-    Paragraph.objects.bulk_create(
-        Paragraph(
-            article=article,
-            position=position,
-            text_vi=text_vi,
-            text_en=text_en,
-            vi_changed_at=now,
-            en_changed_at=now,
+        article_tags.append(matched)
+        paragraphs.append(
+            [
+                Paragraph(
+                    position=position,
+                    text_vi=text_vi,
+                    text_en=text_en,
+                    vi_changed_at=now,
+                    en_changed_at=now,
+                )
+                for position, (text_vi, text_en) in enumerate(item.paragraphs(), start=1)
+            ]
         )
-        for item, article in zip(items, articles, strict=True)
-        for position, (text_vi, text_en) in enumerate(item.paragraphs(), start=1)
-    )
-    Article.tags.through.objects.bulk_create(
-        Article.tags.through(article_id=article.pk, tag_id=tag.pk)
-        for article in articles
-        for tag in article.matched_tags
-    )
+    create_articles(articles, paragraphs, article_tags)
     return articles
 
 

@@ -1,11 +1,15 @@
 """`import_articles` with NDJSON files (one article a line) and saved RSS or Atom feeds."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Source
+from articles.search.query import parse_query
 from ingest.ndjson import parse_line
 from ingest.parsing import ParseError
 from tests.factories import EntityFactory, SourceFactory, TagFactory
@@ -135,6 +139,43 @@ def test_a_changed_line_updates_its_article_in_place(tmp_path):
     assert article.paragraphs.last().text_vi == "Hai nước ký kết."
     assert article.paragraphs.last().text_en == "The two countries signed."
     assert article.translation == Article.Translation.COMPLETE
+
+
+ARTICLE_UPDATE = re.compile(r'\bUPDATE\s+"?articles_article"?\s', re.IGNORECASE)
+
+
+def _stories(count: int, name: str) -> list[dict]:
+    return [
+        {
+            **ENERGY,
+            "id": f"{name}-{number}",
+            "title_vi": f"Thỏa thuận năng lượng {name} {number}",
+            "source_url": f"https://afp.example/{name}/{number}",
+            "lead_vi": f"Hà Nội và Tokyo ký thỏa thuận số {name} {number} về năng lượng sạch.",
+        }
+        for number in range(count)
+    ]
+
+
+@pytest.mark.django_db
+def test_a_batch_of_new_articles_costs_as_many_queries_whatever_its_size(tmp_path):
+    TagFactory(name_vi="Năng lượng", name_en="Energy")
+    EntityFactory(name_vi="Tokyo", name_en="Tokyo")
+    run_import(write_ndjson(tmp_path, *_stories(1, "warm"), name="warm.ndjson"))
+    queries = {}
+    for count in (3, 40):
+        path = write_ndjson(tmp_path, *_stories(count, f"n{count}"), name=f"{count}.ndjson")
+        with CaptureQueriesContext(connection) as captured:
+            output, code = run_import(path)
+        assert code == 0 and output.count(": created") == count
+        queries[count] = [query["sql"] for query in captured.captured_queries]
+
+    assert len(queries[40]) == len(queries[3])
+    # Each article is inserted with its search text, ids and vectors right: never updated.
+    assert not [sql for sql in queries[40] if ARTICLE_UPDATE.search(sql)]
+    article = Article.objects.get(import_ref="ndjson:n40-39")
+    assert article.entity_ids and article.tag_ids and article.body_vi
+    assert Article.objects.search(parse_query("thoa thuan so n40 39")).get() == article
 
 
 @pytest.mark.django_db

@@ -72,8 +72,9 @@ def _names_changed_in_this_transaction() -> bool:
     )
 
 
-def article_texts(article: Article) -> list[tuple[str, str]]:
-    """(text, language) for every piece of the article that can name an entity.
+def article_texts(article: Article, paragraphs=None) -> list[tuple[str, str]]:
+    """(text, language) for every piece of the article that can name an entity: its
+    stored paragraphs, or those given (an article not stored yet).
 
     The source's name is matched against language-neutral aliases (Reuters, AFP).
     """
@@ -83,7 +84,7 @@ def article_texts(article: Article) -> list[tuple[str, str]]:
         (article.title_en, "en"),
         (article.caption_en, "en"),
     ]
-    for vietnamese, english in article.aligned_blocks():
+    for vietnamese, english in article.aligned_blocks(paragraphs):
         texts += [(vietnamese, "vi"), (english, "en")]
     if article.source:
         texts.append((article.source.name, ""))
@@ -91,8 +92,7 @@ def article_texts(article: Article) -> list[tuple[str, str]]:
 
 
 def link_articles(article_ids, gazetteer: Gazetteer | None = None) -> dict[int, Counter]:
-    """Store the articles' mentions as their text names them now, in bulk. Entities an
-    editor added by hand stay, with a count of 0 when the text does not name them.
+    """Store the articles' mentions as their text names them now, in bulk.
 
     Called by articles.derived.refresh(), which brings the rest of what follows up to date.
     """
@@ -109,6 +109,13 @@ def link_articles(article_ids, gazetteer: Gazetteer | None = None) -> dict[int, 
         )
     )
     found = {article.pk: gazetteer.count_mentions(article_texts(article)) for article in articles}
+    store_mentions(found)
+    return found
+
+
+def store_mentions(found: dict[int, Counter]) -> None:
+    """Make the articles' stored mentions these counts, by entity id. Entities an editor
+    added by hand stay, with a count of 0 when the text does not name them."""
     stale, by_hand_unnamed, stored = [], [], {}
     for pk, article_id, entity_id, count, by_hand in Mention.objects.filter(
         article_id__in=found
@@ -129,7 +136,6 @@ def link_articles(article_ids, gazetteer: Gazetteer | None = None) -> dict[int, 
         unique_fields=["article", "entity"],
         update_fields=["count"],
     )
-    return found
 
 
 def set_entities_by_hand(article: Article, wanted_ids) -> None:

@@ -14,6 +14,8 @@ PostgreSQL has no `unaccent` here: newsreader_fold() takes the same steps as the
 fold of articles.text.fold(), so that a reader's folded query meets the folded text.
 """
 
+from django.db import connection
+
 from articles.text import STROKED_LETTERS, UNSTROKED_LETTERS
 
 
@@ -114,3 +116,25 @@ PHRASE_VECTOR_SQL = (
     + _joined(("caption_vi", "caption_en", "entity_names"))
     + ")))"
 )
+
+
+TEXT_INDEXES = ("article_search_idx", "article_head_search_idx", "article_phrase_search_idx")
+# New entries wait in a GIN index's pending list until it outgrows this, then are merged
+# into the index in one pass. A bulk write lets the list grow sixteen times the default
+# (4 MB): merging larger lists costs about a third less per article.
+BULK_PENDING_LIST = "64MB"
+
+
+def defer_text_index_merges() -> None:
+    """For the rest of this transaction, merge pending full-text index entries in larger
+    passes: for bulk writes, which call merge_pending_text_index_entries() when done."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL gin_pending_list_limit = '{BULK_PENDING_LIST}'")
+
+
+def merge_pending_text_index_entries() -> None:
+    """Merge what waits in the full-text indexes' pending lists, which every search reads
+    from end to end."""
+    with connection.cursor() as cursor:
+        for index in TEXT_INDEXES:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
