@@ -34,9 +34,9 @@ from articles import changes
 from articles.changes import TEXT_FIELDS, mark, mark_categories
 from articles.entities.linking import (
     article_texts,
+    articles_to_match,
     current_gazetteer,
-    entities_changed,
-    link_articles,
+    names_changed,
     store_mentions,
 )
 from articles.models import (
@@ -49,6 +49,7 @@ from articles.models import (
     Source,
     Tag,
 )
+from articles.tagging import RuleOutcome, current_tag_rules, rule_outcome
 
 BATCH_IDS = 5_000  # articles recomputed per statement
 DERIVED_COLUMNS = (
@@ -72,12 +73,10 @@ def _rule_array(field_name: str) -> str:
 def _derived_sql(articles: str, where: str = "") -> str:
     """`final`: the id and every derived column of the article rows in the table `articles`
     (that `where` chooses), computed from their related rows."""
-    rules = ", ".join(f"{_rule_array(name)} AS {name}" for name in Category.RULE_FIELDS)
     tags = Article.tags.through._meta.db_table
+    removed_tags = Article.removed_tags.through._meta.db_table
     return f"""
-WITH rules AS MATERIALIZED (
-    SELECT category.id, {rules} FROM articles_category AS category
-),
+WITH {_rules_sql()},
 computed AS (
     SELECT article.id,
         coalesce(tags.ids, '{{}}') AS tag_ids,
@@ -92,8 +91,14 @@ computed AS (
             OR coalesce(paragraphs.stale, false) AS stale
     FROM {articles} AS article
     LEFT JOIN LATERAL (
-        SELECT array_agg(tag_id ORDER BY tag_id) AS ids FROM {tags}
-        WHERE article_id = article.id
+        SELECT array_agg(tag_id ORDER BY tag_id) AS ids FROM (
+            SELECT tag_id FROM {tags} WHERE article_id = article.id
+            UNION
+            SELECT tag.id FROM articles_tag AS tag
+            WHERE tag.id = ANY(article.rule_tag_ids) AND tag.id NOT IN (
+                SELECT tag_id FROM {removed_tags} WHERE article_id = article.id
+            )
+        ) AS given(tag_id)
     ) AS tags ON true
     LEFT JOIN LATERAL (
         SELECT array_agg(entity_id ORDER BY entity_id) AS ids FROM articles_mention
@@ -128,22 +133,45 @@ final AS (
             WHEN stale THEN 'stale'
             WHEN translated_block_count < block_count THEN 'partial'
             ELSE 'complete' END AS translation,
-        ARRAY(
-            SELECT rules.id FROM rules WHERE (
-                cardinality(any_tags) + cardinality(any_entities)
-                    + cardinality(all_tags) + cardinality(all_entities) > 0
-                AND computed.tag_ids @> all_tags AND computed.entity_ids @> all_entities
-                AND (cardinality(any_tags) + cardinality(any_entities) = 0
-                    OR computed.tag_ids && any_tags OR computed.entity_ids && any_entities)
-                AND NOT computed.tag_ids && exclude_tags
-                AND NOT computed.entity_ids && exclude_entities
-                AND computed.id <> ALL(excluded_articles)
-            ) OR computed.id = ANY(pinned_articles)
-            ORDER BY rules.id
-        )::bigint[] AS category_ids
+        {_category_ids_sql("computed.tag_ids", "computed.entity_ids", "computed.id")}
+            AS category_ids
     FROM computed
 )
 """
+
+
+def _rules_sql() -> str:
+    rules = ", ".join(f"{_rule_array(name)} AS {name}" for name in Category.RULE_FIELDS)
+    return f"rules AS MATERIALIZED (SELECT category.id, {rules} FROM articles_category AS category)"
+
+
+def _category_ids_sql(tag_ids: str, entity_ids: str, article_id: str) -> str:
+    """The ids of the categories (in `rules`) whose rule selects an article with these tag
+    and entity ids, or that pin it."""
+    return f"""ARRAY(
+            SELECT rules.id FROM rules WHERE (
+                cardinality(any_tags) + cardinality(any_entities)
+                    + cardinality(all_tags) + cardinality(all_entities) > 0
+                AND {tag_ids} @> all_tags AND {entity_ids} @> all_entities
+                AND (cardinality(any_tags) + cardinality(any_entities) = 0
+                    OR {tag_ids} && any_tags OR {entity_ids} && any_entities)
+                AND NOT {tag_ids} && exclude_tags
+                AND NOT {entity_ids} && exclude_entities
+                AND {article_id} <> ALL(excluded_articles)
+            ) OR {article_id} = ANY(pinned_articles)
+            ORDER BY rules.id
+        )::bigint[]"""
+
+
+def categories_for(tag_ids: Iterable[int], entity_ids: Iterable[int]) -> list[int]:
+    """The ids of the categories an article with these tags and entities would be in."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {_rules_sql()} SELECT "
+            + _category_ids_sql("%(tags)s::bigint[]", "%(entities)s::bigint[]", "0"),
+            {"tags": sorted(tag_ids), "entities": sorted(entity_ids)},
+        )
+        return cursor.fetchone()[0]
 
 
 def _columns(prefix: str, columns=DERIVED_COLUMNS) -> str:
@@ -177,7 +205,7 @@ def refresh(article_ids: Iterable[int], *, relink: Iterable[int] = ()) -> int:
     article_ids, relink = set(article_ids), set(relink)
     with changes.not_noticed(), transaction.atomic():
         if relink:
-            link_articles(sorted(relink))
+            _match_texts(sorted(relink))
         changed = 0
         ordered = sorted(article_ids | relink)
         with connection.cursor() as cursor:
@@ -185,6 +213,59 @@ def refresh(article_ids: Iterable[int], *, relink: Iterable[int] = ()) -> int:
                 cursor.execute(_refresh_sql(), [ordered[start : start + BATCH_IDS]])
                 changed += cursor.rowcount
     return changed
+
+
+def _match_texts(article_ids: list[int]) -> None:
+    """Find again what the articles' text names: the entities it mentions, and the tags
+    whose rule it meets."""
+    gazetteer, rules = current_gazetteer(), current_tag_rules()
+    mentions, rule_tags = {}, {}
+    for article in articles_to_match(article_ids):
+        mentions[article.pk] = gazetteer.count_mentions(article_texts(article))
+        rule_tags[article.pk] = rules.tag_ids(article)
+    store_mentions(mentions)
+    store_rule_tags(rule_tags)
+
+
+def store_rule_tags(rule_tags: dict[int, list[int]]) -> int:
+    """Store the tags each article's text meets the rule of, by article id; how many
+    articles changed."""
+    if not rule_tags:
+        return 0
+    ids = list(rule_tags)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+UPDATE {Article._meta.db_table} AS article SET rule_tag_ids = found.tag_ids::bigint[]
+FROM unnest(%s::bigint[], %s::text[]) AS found(id, tag_ids)
+WHERE article.id = found.id AND article.rule_tag_ids IS DISTINCT FROM found.tag_ids::bigint[]
+""",
+            [ids, ["{" + ",".join(map(str, rule_tags[pk])) + "}" for pk in ids]],
+        )
+        return cursor.rowcount
+
+
+def apply_tag_rule(tag: Tag, progress=None) -> RuleOutcome:
+    """Bring the stored articles in line with the tag's saved rule: those whose text meets
+    it gain the tag, those that no longer do lose it (unless an editor gave it by hand), and
+    all that follows (categories included), a batch at a time, each committed on its own."""
+    outcome = rule_outcome(tag, progress=progress)
+    changed = [(pk, "array_append") for pk in outcome.gained]
+    changed += [(pk, "array_remove") for pk in outcome.lost]
+    for start in range(0, len(changed), RELINK_BATCH):
+        batch = changed[start : start + RELINK_BATCH]
+        with transaction.atomic(), connection.cursor() as cursor:
+            for function in ("array_append", "array_remove"):
+                ids = [pk for pk, change in batch if change == function]
+                cursor.execute(
+                    f"UPDATE {Article._meta.db_table} SET rule_tag_ids = ARRAY("
+                    f"SELECT DISTINCT tag_id FROM unnest({function}(rule_tag_ids, %s)) AS tag_id "
+                    "ORDER BY tag_id) WHERE id = ANY(%s)",
+                    [tag.pk, ids],
+                )
+            refresh(pk for pk, _change in batch)
+            changes.content_changed_on_commit()
+    return outcome
 
 
 def refresh_all(*, relink: bool = False) -> int:
@@ -234,13 +315,15 @@ def create_articles(
             for article, own in zip(articles, tags, strict=True)
             for tag in own
         )
-        gazetteer = current_gazetteer()
+        gazetteer, rules = current_gazetteer(), current_tag_rules()
         store_mentions(
             {
                 article.pk: gazetteer.count_mentions(article_texts(article, own))
                 for article, own in zip(articles, paragraphs, strict=True)
             }
         )
+        for article, own in zip(articles, paragraphs, strict=True):
+            article.rule_tag_ids = rules.tag_ids(article, own)
         _insert(articles)
     changes.mark()  # readers' pages go stale once this commits
 
@@ -383,20 +466,29 @@ def _rule_member_deleting(sender, instance, **kwargs):
     )
 
 
+def _tag_written(sender, instance, created=False, **kwargs):
+    """Its rule applies to articles saved from now on (apply_tag_rules brings the stored
+    ones in line); its name shows on pages."""
+    names_changed()
+    mark()
+
+
 def _tag_deleted(sender, instance, **kwargs):
+    names_changed()
     mark_categories(getattr(instance, "_in_rules_of", ()))
     mark(_articles_holding("tag_ids", instance.pk))
+    mark(_articles_holding("rule_tag_ids", instance.pk), texts_changed=True)
 
 
 def _entity_written(sender, instance, **kwargs):
     """Its names are searched as part of the articles that mention it."""
-    entities_changed()
+    names_changed()
     mark_categories(getattr(instance, "_in_rules_of", ()))  # deleted: see above
     mark(_articles_holding("entity_ids", instance.pk))
 
 
 def _alias_written(sender, instance, **kwargs):
-    entities_changed()
+    names_changed()
     mark(_articles_holding("entity_ids", instance.entity_id))
 
 
@@ -423,7 +515,8 @@ def connect() -> None:
     for model in (Paragraph, Mention):
         post_save.connect(_row_of_article_written, sender=model)
         post_delete.connect(_row_of_article_written, sender=model)
-    m2m_changed.connect(_tags_changed, sender=Article.tags.through)
+    for through in (Article.tags.through, Article.removed_tags.through):
+        m2m_changed.connect(_tags_changed, sender=through)
     for field in Category.RULE_FIELDS:
         m2m_changed.connect(_rule_changed, sender=getattr(Category, field).through)
     for model in (Tag, Entity):
@@ -434,6 +527,7 @@ def connect() -> None:
     post_save.connect(_alias_written, sender=EntityAlias)
     post_delete.connect(_alias_written, sender=EntityAlias)
     post_delete.connect(_category_deleted, sender=Category)
-    for model in (Tag, Category, Source):
+    post_save.connect(_tag_written, sender=Tag)
+    for model in (Category, Source):
         post_save.connect(_shown_to_readers, sender=model)
     post_delete.connect(_shown_to_readers, sender=Source)

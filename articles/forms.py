@@ -15,7 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from articles.history import Change, revision_changes
-from articles.models import Article, Category, Entity, Paragraph
+from articles.models import Article, Category, Entity, Paragraph, Tag
 from articles.publishing import current_version
 from articles.translation import stamp_changed_texts
 
@@ -52,6 +52,18 @@ class ArticleForm(forms.ModelForm):
         ),
         widget=AutocompleteSelectMultiple(Article._meta.get_field("entities"), admin.site),
     )
+    # Not the model's field: the tags shown are all the article's tags, its rules' too, and
+    # saving them keeps apart what an editor added and took off (set_tags_by_hand).
+    tags = forms.ModelMultipleChoiceField(
+        Tag.objects.all(),
+        required=False,
+        label=capfirst(_("tags")),
+        help_text=_(
+            "Tags whose words the text uses are added when you save. A tag you take off "
+            "stays off, and one you add stays."
+        ),
+        widget=AutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
+    )
     categories = forms.ModelMultipleChoiceField(
         Category.objects.all(),
         required=False,
@@ -71,7 +83,7 @@ class ArticleForm(forms.ModelForm):
         model = Article
         fields = [
             *("title_vi", "title_en", "slug", "needs_review", "lead_vi", "lead_en"),
-            *("caption_vi", "caption_en", "credit", "author", "source", "source_url", "tags"),
+            *("caption_vi", "caption_en", "credit", "author", "source", "source_url"),
             *("status", "published_at"),
         ]
         formfield_callback = https_urls
@@ -91,6 +103,7 @@ class ArticleForm(forms.ModelForm):
                 article.mentions.values_list("entity_id", flat=True)
             )
             self.fields["categories"].initial = list(article.category_ids)
+            self.fields["tags"].initial = list(article.tag_ids)
 
     def clean(self):
         cleaned_data = super().clean()

@@ -6,7 +6,12 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MinValueValidator, URLValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    URLValidator,
+)
 from django.db import models
 from django.db.models import F, Func
 from django.db.models.expressions import RawSQL
@@ -33,6 +38,7 @@ WORDS_PER_MINUTE = 200
 # The most characters a lead or a paragraph may hold, on either side: far beyond any real
 # article's, and enforced by forms, importers and the database alike.
 TEXT_LIMIT = 100_000
+RULE_WORDS_LIMIT = 2_000
 CAPPED_TEXT = {"max_length": TEXT_LIMIT, "validators": [MaxLengthValidator(TEXT_LIMIT)]}
 
 
@@ -196,6 +202,12 @@ class Article(models.Model):
     entities = models.ManyToManyField(
         "Entity", through="Mention", related_name="articles", verbose_name=_("entities")
     )
+    # Tags an editor took off: tag rules do not put them back.
+    removed_tags = models.ManyToManyField(
+        "Tag", verbose_name=_("tags removed by hand"), related_name="+", blank=True
+    )
+    # The tags whose rule its text meets, found when its text is saved (articles.derived).
+    rule_tag_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
     # What the article belongs to, as id arrays with GIN indexes: filters and facet counts
     # read these instead of joining. Kept up to date by articles.derived.
     tag_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
@@ -266,7 +278,7 @@ class Article(models.Model):
     history = HistoricalRecords(
         bases=[RevisionSnapshot],
         excluded_fields=[
-            *("entity_ids", "category_ids", "body_vi", "body_en", "entity_names"),
+            *("rule_tag_ids", "entity_ids", "category_ids", "body_vi", "body_en", "entity_names"),
             *("search_vector", "head_vector", "phrase_vector", "translation", "block_count"),
             *("translated_block_count", "content_fingerprint", "source_fields"),
         ],
@@ -366,11 +378,45 @@ class Paragraph(models.Model):
 
 
 class Tag(models.Model):
-    """An editor-assigned topic, e.g. siêu thanh / hypersonic."""
+    """A topic, e.g. siêu thanh / hypersonic: put on articles by editors, by the files and
+    feeds they come from, and by its rule: the words that give an article the tag
+    (articles.tagging)."""
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     name_vi = NFCCharField(_("name (Vietnamese)"), max_length=100)
     name_en = NFCCharField(_("name (English)"), max_length=100, blank=True)
+    words_vi = NFCCharField(
+        _("words (Vietnamese)"),
+        max_length=RULE_WORDS_LIMIT,
+        blank=True,
+        help_text=_(
+            "Words and phrases that give an article this tag, separated by commas or "
+            "lines, e.g. tên lửa, đạn đạo. Whole words only: “Nhật” does not match inside "
+            "“nhật ký”."
+        ),
+    )
+    words_en = NFCCharField(
+        _("words (English)"),
+        max_length=RULE_WORDS_LIMIT,
+        blank=True,
+        help_text=_("The same in English, e.g. missile, missiles, ICBM."),
+    )
+    ignore_diacritics = models.BooleanField(
+        _("match without diacritics"),
+        default=False,
+        help_text=_("Also match the words written without their diacritics (ten lua)."),
+    )
+    minimum_count = models.PositiveSmallIntegerField(
+        _("minimum matches"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("How many times the words must occur in an article."),
+    )
+    title_and_lead_only = models.BooleanField(
+        _("in the title or lead only"),
+        default=False,
+        help_text=_("Count the words in the title and lead only, not in the body."),
+    )
 
     objects = TagQuerySet.as_manager()
 

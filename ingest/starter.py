@@ -1,4 +1,4 @@
-"""Loading the curated starter set: entities with aliases, tags, categories, article tags.
+"""Loading the curated starter set: entities with aliases, tags with their rules, categories.
 
 Each loader creates what is missing and leaves what editors already have untouched,
 so running it again is harmless.
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from articles.models import Article, Category, Entity, EntityAlias, Tag
+from articles.models import Category, Entity, EntityAlias, Tag
 
 ALIAS_LANGUAGES = {"vi": "vi", "en": "en", "any": ""}
 
@@ -40,15 +40,28 @@ def load_entities(path: Path) -> int:
     return created
 
 
+RULE_FIELDS = ("words_vi", "words_en", "ignore_diacritics", "minimum_count", "title_and_lead_only")
+
+
 @transaction.atomic
-def load_tags(path: Path) -> int:
-    created = 0
+def load_tags(path: Path) -> list[Tag]:
+    """Create missing tags, and give a rule to those that have none yet; return the tags
+    whose rule was written, for their rule to be applied to the stored articles."""
+    ruled = []
     for item in _read(path):
-        _, is_new = Tag.objects.get_or_create(
-            slug=item["slug"], defaults={"name_vi": item["name_vi"], "name_en": item["name_en"]}
+        rule = {name: item[name] for name in RULE_FIELDS if name in item}
+        tag, is_new = Tag.objects.get_or_create(
+            slug=item["slug"],
+            defaults={"name_vi": item["name_vi"], "name_en": item["name_en"], **rule},
         )
-        created += is_new
-    return created
+        if not is_new and rule and not (tag.words_vi or tag.words_en):
+            for name, value in rule.items():
+                setattr(tag, name, value)
+            tag.save(update_fields=list(rule))
+            is_new = True
+        if is_new and rule:
+            ruled.append(tag)
+    return ruled
 
 
 @transaction.atomic
@@ -73,19 +86,3 @@ def load_categories(path: Path) -> int:
                 )
         created += is_new
     return created
-
-
-@transaction.atomic
-def apply_article_tags(path: Path) -> int:
-    """Add the listed tags to articles found by import reference; return how many were added."""
-    added = 0
-    tags = {tag.slug: tag for tag in Tag.objects.all()}
-    for import_ref, slugs in _read(path).items():
-        article = Article.objects.filter(import_ref=import_ref).first()
-        if article is None:
-            continue
-        present = set(article.tags.values_list("slug", flat=True))
-        missing = [tags[slug] for slug in slugs if slug in tags and slug not in present]
-        article.tags.add(*missing)
-        added += len(missing)
-    return added

@@ -85,7 +85,8 @@ def _text(n: int) -> tuple[str, str]:
 def _stored_state() -> tuple[dict, set]:
     """Every article's derived columns, and every mention."""
     columns = {
-        row[0]: row[1:] for row in Article.objects.values_list("pk", *derived.DERIVED_COLUMNS)
+        row[0]: row[1:]
+        for row in Article.objects.values_list("pk", "rule_tag_ids", *derived.DERIVED_COLUMNS)
     }
     mentions = set(Mention.objects.values_list("article_id", "entity_id", "count", "by_hand"))
     return columns, mentions
@@ -257,6 +258,35 @@ def delete_tag(a, b, c):
         tag.delete()
 
 
+RULE_WORDS = [
+    ("quốc phòng", "defence"),
+    ("Nhật Bản", "Japan"),
+    ("quoc phong, thoi tiet", ""),
+    ("", ""),
+]
+
+
+def change_tag_rule(a, b, c):
+    """An editor changes a tag's rule, then applies it to the stored articles."""
+    if tag := _nth(Tag.objects.all(), a):
+        tag.words_vi, tag.words_en = RULE_WORDS[b % len(RULE_WORDS)]
+        tag.ignore_diacritics, tag.title_and_lead_only = bool(c & 1), bool(c & 2)
+        tag.minimum_count = 1 + (c >> 2) % 2
+        tag.save()
+        derived.apply_tag_rule(tag)
+
+
+def remove_tag_by_hand(a, b, c):
+    article, tag = _nth(Article.objects.all(), a), _nth(Tag.objects.all(), b)
+    if article and tag:
+        article.removed_tags.add(tag)
+
+
+def give_removed_tag_back(a, b, c):
+    if article := _nth(Article.objects.all(), a):
+        article.removed_tags.clear()
+
+
 def _unused_names() -> list[tuple[str, str]]:
     used = set(Entity.objects.values_list("name_vi", flat=True))
     return [names for names in ENTITY_NAMES if names[0] not in used]
@@ -389,6 +419,7 @@ WRITES = {
         *(tag_article, untag_article, set_article_tags, clear_article_tags),
         *(tag_articles_from_the_tag, untag_articles_from_the_tag, clear_the_tags_articles),
         *(create_tag, delete_tag, create_entity, rename_entity, delete_entity),
+        *(change_tag_rule, remove_tag_by_hand, give_removed_tag_back),
         *(add_alias, delete_alias, pick_entities_by_hand),
         *(create_category, change_rule, delete_category, import_article, fail_after_a_write),
     ]
@@ -413,6 +444,8 @@ def starting_point(db):
         Tag.objects.create(slug=_slug("the"), name_vi=name_vi, name_en=name_en)
         for name_vi, name_en in TAG_NAMES[:2]
     )
+    defence.words_vi, defence.words_en = RULE_WORDS[0]
+    defence.save()
     articles = []
     for number, tags in enumerate([[defence], [economy], [defence, economy]]):
         article = Article.objects.create(
@@ -488,7 +521,7 @@ def test_after_any_writes_recomputing_everything_changes_nothing(starting_point,
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_FOLDERS = ("articles", "ingest", "newsreader")
 OWNER = ROOT / "articles" / "derived.py"
-COLUMNS = frozenset(derived.DERIVED_COLUMNS)
+COLUMNS = frozenset({*derived.DERIVED_COLUMNS, "rule_tag_ids"})
 READ_CALLS = frozenset({"filter", "exclude", "get", "Q"})
 SQL_WRITE = re.compile(
     r"\bUPDATE\s+[\w\".{}]+(?:\s+AS\s+\w+)?\s+SET\b|\bUPDATE\s+SET\b|\bINSERT\s+INTO\b",

@@ -130,7 +130,7 @@ class DemoLoad:
 
     def __init__(self, folder: Path, monkeypatch, **_):
         demo = Path(__file__).resolve().parent.parent / "ingest" / "demo"
-        for name in ("entities.json", "tags.json", "categories.json", "article_tags.json"):
+        for name in ("entities.json", "tags.json", "categories.json"):
             shutil.copy(demo / name, folder / name)
         self.path = folder / "story.txt"
         monkeypatch.setattr("ingest.management.commands.load_demo.DEMO_DIR", folder)

@@ -12,6 +12,7 @@ from articles.derived import relink_articles
 from articles.entities.linking import set_entities_by_hand
 from articles.forms import AddToCategoryForm, ArticleForm, ParagraphForm, ParagraphFormSet
 from articles.models import Article, Category, Mention, Paragraph
+from articles.tagging import set_tags_by_hand
 
 
 class CategoryListFilter(admin.SimpleListFilter):
@@ -141,6 +142,11 @@ class ArticleAdmin(RevisionAdmin):
         article = form.instance
         picked = {entity.pk for entity in form.cleaned_data["linked_entities"]}
         set_entities_by_hand(article, picked)
+        set_tags_by_hand(
+            article,
+            shown=set(form.fields["tags"].initial or []),
+            wanted={tag.pk for tag in form.cleaned_data["tags"]},
+        )
         set_categories(article, set(form.cleaned_data["categories"]))
         dropped = set(form.fields["linked_entities"].initial or []) - picked
         still_named = Mention.objects.filter(article=article, entity_id__in=dropped)

@@ -3,6 +3,8 @@ the mentions found in articles' text, and re-linking after names change."""
 
 import uuid
 from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -13,9 +15,10 @@ from articles import changes
 from articles.entities.matching import Alias, Gazetteer, highlight_mentions
 from articles.models import Article, Entity, EntityAlias, Mention, Paragraph
 
-GAZETTEER_KEY = "entities:gazetteer"
+NAMES_KEY = "entities:gazetteer"
 
-_built: dict[str, Gazetteer] = {}  # this process's gazetteer, by the token it was built for
+T = TypeVar("T")
+_built: dict[str, dict] = {}  # what this process built from names, by the token it was built for
 
 
 def load_gazetteer(entities=None) -> Gazetteer:
@@ -41,28 +44,35 @@ def load_gazetteer(entities=None) -> Gazetteer:
 
 
 def current_gazetteer() -> Gazetteer:
-    """The gazetteer of every entity, built once per process until a change of any entity
-    or alias commits (on any server: the token that says so is in the shared cache).
-    Inside the transaction that changes one, it is built afresh each time and kept by no
-    one: those names may yet be rolled back."""
+    """The gazetteer of every entity."""
+    return built_from_names("gazetteer", load_gazetteer)
+
+
+def built_from_names(name: str, build: Callable[[], T]) -> T:
+    """What build() makes from the names of entities and the words of tags, built once per
+    process until a change of any of them commits (on any server: the token that says so
+    is in the shared cache). Inside the transaction that changes one, it is built afresh
+    each time and kept by no one: those names may yet be rolled back."""
     if _names_changed_in_this_transaction():
-        return load_gazetteer()
-    token = cache.get_or_set(GAZETTEER_KEY, uuid.uuid4().hex, None)
+        return build()
+    token = cache.get_or_set(NAMES_KEY, uuid.uuid4().hex, None)
     if token not in _built:
         _built.clear()
-        _built[token] = load_gazetteer()
-    return _built[token]
+        _built[token] = {}
+    if name not in _built[token]:
+        _built[token][name] = build()
+    return _built[token][name]
 
 
-def entities_changed() -> None:
-    """An entity or alias was written: linking in this transaction sees it at once, and
-    every process builds its gazetteer anew once it commits."""
+def names_changed() -> None:
+    """An entity, alias or tag rule was written: matching in this transaction sees it at
+    once, and every process builds its matchers anew once it commits."""
     if not _names_changed_in_this_transaction():
         transaction.on_commit(_new_gazetteer_token)
 
 
 def _new_gazetteer_token() -> None:
-    cache.set(GAZETTEER_KEY, uuid.uuid4().hex, None)
+    cache.set(NAMES_KEY, uuid.uuid4().hex, None)
 
 
 def _names_changed_in_this_transaction() -> bool:
@@ -91,15 +101,11 @@ def article_texts(article: Article, paragraphs=None) -> list[tuple[str, str]]:
     return [(text, language) for text, language in texts if text]
 
 
-def link_articles(article_ids, gazetteer: Gazetteer | None = None) -> dict[int, Counter]:
-    """Store the articles' mentions as their text names them now, in bulk.
-
-    Called by articles.derived.refresh(), which brings the rest of what follows up to date.
-    """
-    gazetteer = gazetteer or current_gazetteer()
-    articles = (
+def articles_to_match(article_ids) -> Iterable[Article]:
+    """The articles, with what article_texts() reads and no more."""
+    return (
         Article.objects.filter(pk__in=list(article_ids))
-        .only(  # what article_texts() reads, and no more
+        .only(
             *("title_vi", "title_en", "lead_vi", "lead_en", "caption_vi", "caption_en"),
             "source__name",
         )
@@ -108,9 +114,6 @@ def link_articles(article_ids, gazetteer: Gazetteer | None = None) -> dict[int, 
             Prefetch("paragraphs", Paragraph.objects.only("article", "text_vi", "text_en"))
         )
     )
-    found = {article.pk: gazetteer.count_mentions(article_texts(article)) for article in articles}
-    store_mentions(found)
-    return found
 
 
 def store_mentions(found: dict[int, Counter]) -> None:

@@ -71,21 +71,24 @@ class Gazetteer:
     """All aliases of all entities, indexed for matching Vietnamese and English text.
 
     When one alias text names several entities in a language, an alias given for that language
-    wins over a language-neutral one, then the first one given wins.
+    wins over a language-neutral one, then the first one given wins. Words are compared as
+    they are written, or through `key` (str.lower to ignore case, fold to ignore diacritics
+    too); word boundaries are judged on the text as written either way.
     """
 
-    def __init__(self, aliases: Iterable[Alias]):
+    def __init__(self, aliases: Iterable[Alias], key: Callable[[str], str] | None = None):
         aliases = [alias for alias in map(_normalized_alias, aliases) if alias.text]
-        self._neutral_index = _AliasIndex(_aliases_for(ANY_LANGUAGE, aliases))
+        self._key = key
+        self._neutral_index = _AliasIndex(_aliases_for(ANY_LANGUAGE, aliases), key)
         self._indexes = {
-            language: _AliasIndex(_aliases_for(language, aliases))
+            language: _AliasIndex(_aliases_for(language, aliases), key)
             for language in (VIETNAMESE, ENGLISH)
         }
 
     def find_mentions(self, text: str, language: str) -> list[Mention]:
         """Non-overlapping mentions in text order; offsets index into the text given."""
         normalized, original_offset = _nfc_with_offsets(text)
-        tokens = _tokenize(normalized)
+        tokens = _Tokens(normalized, self._key)
         index = self._indexes.get(language, self._neutral_index)
         scan = _Scan(index, normalized, tokens, check_vietnamese_words=language == VIETNAMESE)
         mentions = []
@@ -142,22 +145,22 @@ def _aliases_for(language: str, aliases: list[Alias]) -> list[Alias]:
     return specific + neutral if language else neutral
 
 
-def _alias_tokens(text: str) -> tuple[str, str, int]:
+def _alias_tokens(text: str, key=None) -> tuple[str, str, int]:
     """The alias's first token, its whole text as matched, and its token count."""
-    tokens = _tokenize(text)
+    tokens = _Tokens(text, key)
     if not tokens:
         return "", "", 0
-    return tokens.words[0], tokens.words[0] + tokens.joined(1, len(tokens)), len(tokens)
+    return tokens.keys[0], tokens.keys[0] + tokens.joined(1, len(tokens)), len(tokens)
 
 
 class _AliasIndex:
-    def __init__(self, aliases: Iterable[Alias]):
+    def __init__(self, aliases: Iterable[Alias], key: Callable[[str], str] | None = None):
         self._entity_by_key: dict[str, int] = {}
         lengths_by_first_token: dict[str, set[int]] = {}
         for alias in aliases:
-            first_token, key, token_count = _alias_tokens(alias.text)
-            if token_count and key not in self._entity_by_key:
-                self._entity_by_key[key] = alias.entity_id
+            first_token, key_text, token_count = _alias_tokens(alias.text, key)
+            if token_count and key_text not in self._entity_by_key:
+                self._entity_by_key[key_text] = alias.entity_id
                 lengths_by_first_token.setdefault(first_token, set()).add(token_count)
         self._lengths_by_first_token = {
             token: sorted(lengths, reverse=True)
@@ -174,7 +177,7 @@ class _AliasIndex:
         At a sentence start an alias beginning with a lowercase letter also matches with that
         letter capitalised.
         """
-        word = tokens.words[first]
+        word = tokens.keys[first]
         first_texts = [word]
         lengths = self._lengths_by_first_token.get(word, ())
         decapitalized = _decapitalized(word)
@@ -194,10 +197,10 @@ class _AliasIndex:
                 if entity_id is not None:
                     yield token_count, entity_id
 
-    def possible_starts(self, words: list[str]) -> list[int]:
+    def possible_starts(self, tokens: "_Tokens") -> list[int]:
         """A quick first test: where some alias may begin, perhaps decapitalised."""
         possible = self._possible_first_words
-        return [position for position, word in enumerate(words) if word in possible]
+        return [position for position, word in enumerate(tokens.keys) if word in possible]
 
     def has_alias_at(self, tokens: "_Tokens", first: int) -> bool:
         return next(self.candidates(tokens, first, _never), None) is not None
@@ -218,17 +221,15 @@ def _capitalized(word: str) -> str:
 # --- Text --------------------------------------------------------------------------------------
 
 
-def _tokenize(text: str) -> "_Tokens":
-    return _Tokens(text)
-
-
 class _Tokens(Sequence):
-    """The tokens of a text. Their words are found at once; a token's offsets and gap are
-    worked out only where a scan looks at it, near a possible alias."""
+    """The tokens of a text. Their words (and the keys they are matched by) are found at
+    once; a token's offsets and gap are worked out only where a scan looks at it, near a
+    possible alias."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, key: Callable[[str], str] | None = None):
         found = _TOKEN_AND_SPACE_BEFORE.findall(text)
         self.words = [word for _space, word in found]
+        self.keys = self.words if key is None else [key(word) for word in self.words]
         self._spaces = [space for space, _word in found]
         self._ends: list[int] | None = None
 
@@ -251,7 +252,7 @@ class _Tokens(Sequence):
         """Tokens start..stop-1 as an alias of them is keyed: each after its gap."""
         return "".join(
             _gap(space) + word
-            for space, word in zip(self._spaces[start:stop], self.words[start:stop], strict=True)
+            for space, word in zip(self._spaces[start:stop], self.keys[start:stop], strict=True)
         )
 
 
@@ -315,7 +316,7 @@ class _Scan:
     def matches(self) -> Iterator[tuple[int, int, int]]:
         """(first token, last token, entity id) of each mention."""
         position = 0
-        for first in self._index.possible_starts(self._tokens.words):
+        for first in self._index.possible_starts(self._tokens):
             if first < position:
                 continue  # inside the mention before
             match = self._match_at(first)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import changes
-from articles.derived import relink_articles
+from articles.derived import apply_tag_rule, relink_articles
 from articles.models import Article
 from ingest import starter
 from ingest.files import collect_article_files, read_text_files
@@ -23,10 +23,12 @@ class Command(BaseCommand):
     def handle(self, *args, verbosity, **options):
         with transaction.atomic(), changes.batch():
             new_entities = starter.load_entities(DEMO_DIR / "entities.json")
-            starter.load_tags(DEMO_DIR / "tags.json")
+            ruled = starter.load_tags(DEMO_DIR / "tags.json")
             starter.load_categories(DEMO_DIR / "categories.json")
         if new_entities:  # the articles already here may name them
             relink_articles(Article.objects.values_list("pk", flat=True))
+        for tag in ruled:  # and use their words
+            apply_tag_rule(tag)
         now = timezone.now()
         files = read_text_files(collect_article_files([DEMO_DIR]), settings.IMPORT_MAX_BYTES)
         items = (
@@ -40,6 +42,5 @@ class Command(BaseCommand):
                 raise CommandError(f"demo file {outcome.label} refused: {outcome.reason}")
             if verbosity:
                 self.stdout.write(f"{Path(outcome.label).name}: {outcome.status}")
-        starter.apply_article_tags(DEMO_DIR / "article_tags.json")
         if verbosity:
             self.stdout.write(f"{Article.objects.published().count()} published articles.")
