@@ -207,7 +207,9 @@ class Article(models.Model):
         "Tag", verbose_name=_("tags removed by hand"), related_name="+", blank=True
     )
     # The tags whose rule its text meets, found when its text is saved (articles.derived).
-    rule_tag_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
+    rule_tag_ids = ArrayField(
+        models.BigIntegerField(), default=list, db_default=[], blank=True, editable=False
+    )
     # What the article belongs to, as id arrays with GIN indexes: filters and facet counts
     # read these instead of joining. Kept up to date by articles.derived.
     tag_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)

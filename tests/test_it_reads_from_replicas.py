@@ -273,7 +273,10 @@ def test_after_a_change_in_the_admin_every_reader_reads_the_primary_for_a_moment
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
     added = editor.post(
         "/admin/articles/tag/add/",
-        {"csrfmiddlewaretoken": token, "slug": "navy", "name_vi": "Hải quân", "name_en": "Navy"},
+        {
+            "csrfmiddlewaretoken": token,
+            **{"slug": "navy", "name_vi": "Hải quân", "name_en": "Navy", "minimum_count": 1},
+        },
     )
     assert added.status == 302
 
