@@ -49,7 +49,7 @@ from articles.models import (
     Source,
     Tag,
 )
-from articles.tagging import RuleOutcome, current_tag_rules, rule_outcome
+from articles.tagging import RuleOutcome, current_tag_rules, rule_changes
 
 BATCH_IDS = 5_000  # articles recomputed per statement
 DERIVED_COLUMNS = (
@@ -245,27 +245,31 @@ WHERE article.id = found.id AND article.rule_tag_ids IS DISTINCT FROM found.tag_
         return cursor.rowcount
 
 
-def apply_tag_rule(tag: Tag, progress=None) -> RuleOutcome:
-    """Bring the stored articles in line with the tag's saved rule: those whose text meets
-    it gain the tag, those that no longer do lose it (unless an editor gave it by hand), and
-    all that follows (categories included), a batch at a time, each committed on its own."""
-    outcome = rule_outcome(tag, progress=progress)
-    changed = [(pk, "array_append") for pk in outcome.gained]
-    changed += [(pk, "array_remove") for pk in outcome.lost]
-    for start in range(0, len(changed), RELINK_BATCH):
-        batch = changed[start : start + RELINK_BATCH]
-        with transaction.atomic(), connection.cursor() as cursor:
-            for function in ("array_append", "array_remove"):
-                ids = [pk for pk, change in batch if change == function]
-                cursor.execute(
-                    f"UPDATE {Article._meta.db_table} SET rule_tag_ids = ARRAY("
-                    f"SELECT DISTINCT tag_id FROM unnest({function}(rule_tag_ids, %s)) AS tag_id "
-                    "ORDER BY tag_id) WHERE id = ANY(%s)",
-                    [tag.pk, ids],
-                )
-            refresh(pk for pk, _change in batch)
+def apply_tag_rules(tags: list[Tag], progress=None) -> RuleOutcome:
+    """Bring the stored articles in line with these tags' saved rules: those whose text
+    meets one gain the tag, those that no longer do lose it (unless an editor gave it by
+    hand), and all that follows (categories included); a batch at a time, each committed
+    on its own, every article written once whatever the number of tags."""
+    checked, gained, lost, batch = [], [], [], {}
+
+    def write(batch: dict[int, list[int]]) -> None:
+        with transaction.atomic():
+            store_rule_tags(batch)
+            refresh(batch)
             changes.content_changed_on_commit()
-    return outcome
+
+    for change in rule_changes(tags, progress=progress, read=checked.append):
+        batch[change.article_id] = change.rule_tag_ids
+        if change.gained:
+            gained.append(change.article_id)
+        if change.lost:
+            lost.append(change.article_id)
+        if len(batch) >= RELINK_BATCH:
+            write(batch)
+            batch = {}
+    if batch:
+        write(batch)
+    return RuleOutcome(gained, lost, checked[0], complete=True)
 
 
 def refresh_all(*, relink: bool = False) -> int:

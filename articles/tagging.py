@@ -12,7 +12,7 @@ editor took off win over them.
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from articles.entities.linking import articles_to_match, built_from_names
@@ -56,7 +56,11 @@ class TagRules:
             aliases = folded if tag.ignore_diacritics else exact
             for words, language in ((tag.words_vi, VIETNAMESE), (tag.words_en, ENGLISH)):
                 aliases += [Alias(word, language, tag.pk) for word in rule_words(words)]
-        self._gazetteers = [Gazetteer(exact, key=str.lower), Gazetteer(folded, key=fold)]
+        self._gazetteers = [
+            (Gazetteer(aliases, key=key), key, {key(alias.text) for alias in aliases})
+            for aliases, key in ((exact, str.lower), (folded, fold))
+            if aliases
+        ]
 
     def __bool__(self) -> bool:
         return bool(self.rules)
@@ -91,7 +95,10 @@ class TagRules:
         for text, language in texts:
             if not text:
                 continue
-            for gazetteer in self._gazetteers:
+            for gazetteer, key, needles in self._gazetteers:
+                keyed = key(text)
+                if not any(needle in keyed for needle in needles):
+                    continue  # none of its words is in this text: no need to look closer
                 for mention in gazetteer.find_mentions(text, language):
                     found.setdefault(mention.entity_id, Counter())[mention.text.lower()] += 1
         return found
@@ -119,6 +126,14 @@ def current_tag_rules() -> TagRules:
 
 
 @dataclass(frozen=True)
+class RuleChange:
+    article_id: int
+    rule_tag_ids: list[int]  # the tags its text meets the rule of, as they would be
+    gained: bool  # it would gain one of the tags
+    lost: bool  # or lose one
+
+
+@dataclass(frozen=True)
 class RuleOutcome:
     """What a tag's rule changes over the stored articles."""
 
@@ -131,27 +146,46 @@ class RuleOutcome:
 CHECK_BATCH = 1_000
 
 
-def rule_outcome(tag: Tag, *, limit: int | None = None, progress=None) -> RuleOutcome:
-    """Compare the tag's rule, as given (saved or not), with what the stored articles hold
-    by its rule now. Only the articles the search index says may use its words are read,
-    with those holding it, newest first; at most `limit` of them."""
-    rules = TagRules([tag])
-    words = rule_words(tag.words_vi) + rule_words(tag.words_en)
-    holding = Article.objects.filter(rule_tag_ids__contains=[tag.pk]) if tag.pk else None
+def rule_changes(
+    tags: list[Tag], *, limit: int | None = None, progress=None, read=None
+) -> Iterator[RuleChange]:
+    """How the stored articles' rule tags would change under these tags' rules as given
+    (saved or not). Only the articles the search index says may use their words are read,
+    with those holding one of them, newest first; at most `limit` of them. `read(count)`
+    is told how many were chosen."""
+    rules = TagRules(tags)
+    tag_ids = {tag.pk for tag in tags}
+    words = [word for tag in tags for word in rule_words(tag.words_vi) + rule_words(tag.words_en)]
     candidates = Article.objects.may_name(words) if words else Article.objects.none()
-    if holding is not None:
-        candidates = candidates | holding
+    saved = [pk for pk in tag_ids if pk is not None]
+    if saved:
+        candidates = candidates | Article.objects.filter(rule_tag_ids__overlap=saved)
     ids = list(candidates.latest_first().values_list("pk", flat=True)[:limit])
-    held = set(holding.values_list("pk", flat=True)) if holding is not None else set()
-    gained, lost = [], []
+    if read:
+        read(len(ids))
     for start in range(0, len(ids), CHECK_BATCH):
         for article in articles_to_match(ids[start : start + CHECK_BATCH]):
-            meets = tag.pk in rules.matches(article) if tag.pk else bool(rules.matches(article))
-            if meets and article.pk not in held:
-                gained.append(article.pk)
-            elif not meets and article.pk in held:
-                lost.append(article.pk)
+            held = {pk for pk in article.rule_tag_ids if pk in tag_ids}
+            meets = set(rules.matches(article))
+            if meets != held:
+                kept = [pk for pk in article.rule_tag_ids if pk not in tag_ids]
+                yield RuleChange(
+                    article.pk,
+                    sorted(kept + [pk for pk in meets if pk is not None]),
+                    gained=bool(meets - held),
+                    lost=bool(held - meets),
+                )
         if progress:
             progress(min(start + CHECK_BATCH, len(ids)), len(ids))
-    complete = limit is None or len(ids) < limit
-    return RuleOutcome(gained, lost, len(ids), complete)
+
+
+def rule_outcome(tag: Tag, *, limit: int | None = None) -> RuleOutcome:
+    """What the tag's rule, as given, would change over the stored articles."""
+    checked = []
+    changes = list(rule_changes([tag], limit=limit, read=checked.append))
+    return RuleOutcome(
+        gained=[change.article_id for change in changes if change.gained],
+        lost=[change.article_id for change in changes if change.lost],
+        checked=checked[0],
+        complete=limit is None or checked[0] < limit,
+    )

@@ -45,7 +45,7 @@ def main() -> None:
     options = parser.parse_args()
 
     use_bench_database(options.articles)
-    from benchmarks import entity_linking, ingest, lists, load, search
+    from benchmarks import entity_linking, ingest, lists, load, search, tag_rules
     from benchmarks.setup import fill_to
 
     started = time.perf_counter()
@@ -58,6 +58,7 @@ def main() -> None:
     print(table("Search: ranked first page of 20 results", search.run()))
     print(search.relevance())
     print(table("Entity linking, no database", entity_linking.rows()))
+    print(table("Tag rules over the stored articles", tag_rules.run()))
     if not options.skip_ingest:
         print(table("Ingestion: NDJSON with entity linking", ingest.run(options.ingest_items)))
     if not options.skip_load:

@@ -273,7 +273,7 @@ def change_tag_rule(a, b, c):
         tag.ignore_diacritics, tag.title_and_lead_only = bool(c & 1), bool(c & 2)
         tag.minimum_count = 1 + (c >> 2) % 2
         tag.save()
-        derived.apply_tag_rule(tag)
+        derived.apply_tag_rules([tag])
 
 
 def remove_tag_by_hand(a, b, c):

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles.derived import apply_tag_rule
+from articles.derived import apply_tag_rules
 from articles.models import Article, Category, Tag
 from tests.factories import ArticleFactory, TagFactory
 from tests.test_it_imports_scraped_files import run_import
@@ -140,7 +140,7 @@ def test_an_editors_hand_wins_over_the_rules(admin_client, tmp_path):
 
     changed = MISSILE_LAUNCH.replace("lần phóng thứ ba", "lần phóng tên lửa thứ ba")
     _import(tmp_path, "launch.txt", changed)  # the source changes: its text is matched again
-    apply_tag_rule(missiles)
+    apply_tag_rules([missiles])
     assert _tag_slugs(article) == {"culture"}
 
     _save_tags(admin_client, article, [culture, missiles])  # given back by hand

@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.derived import apply_tag_rule, categories_for
+from articles.derived import apply_tag_rules, categories_for
 from articles.entities.linking import article_texts, current_gazetteer
 from articles.models import Article, Category, Tag
 from articles.tagging import TagRules, rule_outcome
@@ -106,20 +106,19 @@ class TagAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Apply their rules to the stored articles"))
     def apply_rules(self, request, queryset):
-        for tag in queryset:
-            self._apply(request, tag)
+        self._apply(request, list(queryset))
 
-    def _apply(self, request, tag: Tag) -> None:
+    def _apply(self, request, tags: list[Tag]) -> None:
         started = time.perf_counter()
-        outcome = apply_tag_rule(tag)
+        outcome = apply_tag_rules(tags)
         self.message_user(
             request,
             _(
-                "%(tag)s: %(gained)d articles gained it and %(lost)d lost it, of %(checked)d "
-                "read, in %(seconds).1f s."
+                "%(tags)s: %(gained)d articles gained a tag and %(lost)d lost one, of "
+                "%(checked)d read, in %(seconds).1f s."
             )
             % {
-                "tag": tag,
+                "tags": ", ".join(map(str, tags)),
                 "gained": len(outcome.gained),
                 "lost": len(outcome.lost),
                 "checked": outcome.checked,
@@ -147,7 +146,7 @@ class TagAdmin(admin.ModelAdmin):
                 if not self.has_change_permission(request, tag):
                     raise PermissionDenied
                 edited.save(update_fields=RULE_FIELDS)
-                self._apply(request, edited)
+                self._apply(request, [edited])
                 return redirect(reverse("admin:articles_tag_change", args=[tag.pk]))
             context = _test(edited, form.cleaned_data)
         return render(

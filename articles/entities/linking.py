@@ -102,12 +102,12 @@ def article_texts(article: Article, paragraphs=None) -> list[tuple[str, str]]:
 
 
 def articles_to_match(article_ids) -> Iterable[Article]:
-    """The articles, with what article_texts() reads and no more."""
+    """The articles, with what article_texts() and tag rules read, and no more."""
     return (
         Article.objects.filter(pk__in=list(article_ids))
         .only(
             *("title_vi", "title_en", "lead_vi", "lead_en", "caption_vi", "caption_en"),
-            "source__name",
+            *("rule_tag_ids", "source__name"),
         )
         .select_related("source")
         .prefetch_related(

@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.derived import apply_tag_rule
+from articles.derived import apply_tag_rules
 from articles.models import Tag
 
 
@@ -19,17 +19,14 @@ class Command(BaseCommand):
             tags = Tag.objects.filter(slug__in=slugs).order_by("slug")
             if missing := set(slugs) - set(tags.values_list("slug", flat=True)):
                 raise CommandError(f"no tag with the slug {', '.join(sorted(missing))}")
-        for tag in tags:
-            with tqdm(
-                desc=tag.slug, unit=" articles", file=sys.stderr, disable=verbosity < 1
-            ) as bar:
+        with tqdm(unit=" articles", file=sys.stderr, disable=verbosity < 1) as bar:
 
-                def progress(done, total, bar=bar):
-                    bar.total = total
-                    bar.update(done - bar.n)
+            def progress(done, total):
+                bar.total = total
+                bar.update(done - bar.n)
 
-                outcome = apply_tag_rule(tag, progress=progress)
-            self.stdout.write(
-                f"{tag.slug}: {len(outcome.gained)} gained, {len(outcome.lost)} lost, "
-                f"{outcome.checked} read"
-            )
+            outcome = apply_tag_rules(list(tags), progress=progress)
+        self.stdout.write(
+            f"{len(outcome.gained)} articles gained a tag, {len(outcome.lost)} lost one, "
+            f"of {outcome.checked} read"
+        )

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import changes
-from articles.derived import apply_tag_rule, relink_articles
+from articles.derived import apply_tag_rules, relink_articles
 from articles.models import Article
 from ingest import starter
 from ingest.files import collect_article_files, read_text_files
@@ -27,8 +27,8 @@ class Command(BaseCommand):
             starter.load_categories(DEMO_DIR / "categories.json")
         if new_entities:  # the articles already here may name them
             relink_articles(Article.objects.values_list("pk", flat=True))
-        for tag in ruled:  # and use their words
-            apply_tag_rule(tag)
+        if ruled:  # the articles already here may use their words
+            apply_tag_rules(ruled)
         now = timezone.now()
         files = read_text_files(collect_article_files([DEMO_DIR]), settings.IMPORT_MAX_BYTES)
         items = (
