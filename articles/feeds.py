@@ -40,10 +40,12 @@ NOT_IN_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 
 def feed_input(*first: str) -> PageInput:
-    """The query parameters a list's feed understands: the list's, but its page and its
-    order, with a repeated one's values in any order."""
+    """The query parameters a list's feed understands: the list's but for its page and its
+    order (a feed is newest first), with a repeated one's values in any order."""
     filters = (name for name in ArticleFilter.base_filters if name != "sort")
-    return PageInput(parameters=(*first, *filters), repeated=tuple(MULTI_VALUED), unordered=True)
+    return PageInput(
+        parameters=(*first, *filters), repeated=tuple(sorted(MULTI_VALUED)), unordered=True
+    )
 
 
 LIST_FEED_INPUT = feed_input()
@@ -74,7 +76,7 @@ class FeedChoice:
 def feed_choices(asked: ListQuery, topic=None) -> list[FeedChoice]:
     """The feeds of a list page (the site's, a category's, entity's or tag's, or a
     search's) with its filters: the interface language first, then both languages, then
-    the other. None for a list whose filters name nothing."""
+    the other. None for a list whose filters name nothing: it lists nothing."""
     if asked.problems:
         return []
     kwargs = {"kind": TOPIC_KINDS[type(topic)], "slug": topic.slug} if topic else {}
