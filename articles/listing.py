@@ -56,32 +56,66 @@ class Chip:
     remove_url: str
 
 
+class ListQuery:
+    """What a list's address asks of its articles: its filters (set up and checked only
+    when it sets any), what is wrong with them, and whether it asks in the site's own words.
+    The list page and the list's feeds both read their articles from it."""
+
+    def __init__(self, params: QueryDict, articles: QuerySet, search: SearchQuery | None = None):
+        self.params, self.articles, self.search = params, articles, search
+        filter_class = SearchFilter if search else ArticleFilter
+        # the filters are only set up and checked when the reader filtered; the filters
+        # aside, which shows their form, is kept (see the template)
+        self.filtering = any(name in params for name in filter_class.base_filters)
+        self.filterset = SimpleLazyObject(lambda: _filters(filter_class, params, articles))
+        self.problems = _problems(self.filterset, params) if self.filtering else []
+        # a list whose address asks for it in other words than the site's is shown, not
+        # kept: the cache holds one copy of each list
+        self.spelled = (search is None or params.get("q") == search.text) and (
+            not self.filtering
+            or (not self.problems and _spelled_as_the_site_does(self.filterset, params))
+        )
+
+    def matching(self, newest_first: bool = False) -> QuerySet:
+        """The articles the list shows, in its order (a search's best first, unless the
+        reader chose an order), or newest first."""
+        if self.problems:
+            return self.articles.none()
+        found = self.filterset.qs if self.filtering else self.articles
+        if self.search:
+            by_date = newest_first or (
+                self.filtering and self.filterset.form.cleaned_data["sort"] in ("newest", "oldest")
+            )
+            found = found.search(self.search, order_by_rank=not by_date)
+        return found.latest_first() if newest_first else found
+
+    def active(self, name_of=str) -> list[tuple[str, str | tuple[str, str]]]:
+        """Each value the list is filtered by as a reader reads it ("Tag: Navy", a topic
+        named by name_of), with what an address without it leaves out."""
+        if not self.filtering or self.problems:
+            return []
+        filterset, active = self.filterset, []
+        for name, value in filterset.form.cleaned_data.items():
+            if name in ("match", "sort") or value in (None, "", []):
+                continue
+            field = filterset.form.fields[name]
+            for item in value if name in MULTI_VALUED else [value]:
+                shown = name_of(item) if hasattr(item, "slug") else _plain_value(field, item)
+                # a single-valued filter given twice used the last value: drop them all
+                removed = (name, item.slug) if name in MULTI_VALUED else name
+                active.append((f"{field.label}: {shown}", removed))
+        return active
+
+
 def article_list(
     request: HttpRequest, articles: QuerySet, search: SearchQuery | None = None
 ) -> dict:
     """The template context for a filtered, paginated list of the given articles; with a
     search, of those that match it, best first unless the reader chose an order."""
     params = request.GET  # NUL characters were replaced by CleanQueryStringMiddleware
-    filter_class = SearchFilter if search else ArticleFilter
-    # the filters are only set up and checked when the reader filtered; the filters aside,
-    # which shows their form, is kept (see the template)
-    filtering = any(name in params for name in filter_class.base_filters)
-    filterset = SimpleLazyObject(lambda: _filters(filter_class, params, articles))
-    problems = _problems(filterset, params) if filtering else []
-    # a list whose address asks for it in other words than the site's is shown, not kept:
-    # the cache holds one copy of each list
-    spelled = (search is None or params.get("q") == search.text) and (
-        not filtering or (not problems and _spelled_as_the_site_does(filterset, params))
-    )
-
-    def matching() -> QuerySet:
-        found = articles.none() if problems else filterset.qs if filtering else articles
-        if search and not problems:
-            by_date = filtering and filterset.form.cleaned_data["sort"] in ("newest", "oldest")
-            found = found.search(search, order_by_rank=not by_date)
-        return found
-
-    filtered = BuiltWhenRead(matching)
+    asked = ListQuery(params, articles, search)
+    problems = asked.problems
+    filtered = BuiltWhenRead(asked.matching)
     page_query = _without(params, "page").urlencode()  # the list, whichever page of it
     summary = (
         ListSummary([], 0, 0)
@@ -89,21 +123,25 @@ def article_list(
         else remember(
             ("list", request.path, page_query, get_language()),
             lambda: summarise(filtered.queryset(), params),
-            seconds=SUMMARY_SECONDS if spelled else 0,
+            seconds=SUMMARY_SECONDS if asked.spelled else 0,
         )
     )
     page, page_problem = paginate(filtered, params.get("page"), summary.count)
-    shown_as_asked = spelled and params.get("page", str(page.number)) == str(page.number)
+    shown_as_asked = asked.spelled and params.get("page", str(page.number)) == str(page.number)
     kept_seconds = SUMMARY_SECONDS if shown_as_asked else 0
     page.object_list = _cards(request, page, articles, search, kept_seconds)
     return {
         # whether the page may be kept (by the page cache and for its parts) for others
         "shown_as_asked": shown_as_asked,
         "kept_seconds": kept_seconds,
-        "filter": filterset,
+        "list_query": asked,
+        "filter": asked.filterset,
         "page": page,
         "problems": [*problems, *filter(None, [page_problem])],
-        "chips": _chips(filterset, params) if filtering and not problems else [],
+        "chips": [
+            Chip(label, "?" + _without(params, "page", removed).urlencode())
+            for label, removed in asked.active()
+        ],
         "facets": summary.facets,
         "facet_window": FACET_WINDOW if page.paginator.count > FACET_WINDOW else None,
         "page_query": page_query,
@@ -280,21 +318,6 @@ def _spelled_as_the_site_does(filterset: ArticleFilter, params: QueryDict) -> bo
             if sorted(spelled) != sorted(params.getlist(name)):
                 return False
     return True
-
-
-def _chips(filterset: ArticleFilter, params: QueryDict) -> list[Chip]:
-    chips = []
-    for name, value in filterset.form.cleaned_data.items():
-        if name in ("match", "sort") or value in (None, "", []):
-            continue
-        field = filterset.form.fields[name]
-        for item in value if name in MULTI_VALUED else [value]:
-            shown = str(item) if hasattr(item, "slug") else _plain_value(field, item)
-            # a single-valued filter given twice used the last value: drop them all
-            removed = (name, item.slug) if name in MULTI_VALUED else name
-            remove_url = "?" + _without(params, "page", removed).urlencode()
-            chips.append(Chip(f"{field.label}: {shown}", remove_url))
-    return chips
 
 
 def _plain_value(field, value) -> str:

@@ -28,7 +28,8 @@ ARTICLE_INPUT = PageInput(
 @cache_anonymous_page(reads=LIST_INPUT)
 def home(request: HttpRequest) -> HttpResponse:
     context = article_list(request, Article.objects.for_cards())
-    return _list_page(request, "articles/home.html", {"feeds": feed_choices(), **context})
+    context["feeds"] = feed_choices(context["list_query"])
+    return _list_page(request, "articles/home.html", context)
 
 
 @cache_anonymous_page(reads=SEARCH_INPUT)
@@ -37,6 +38,7 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {"query": query, "shown_as_asked": "q" not in request.GET}
     if query.is_searchable:
         context |= article_list(request, Article.objects.for_cards(), search=query)
+        context["feeds"] = feed_choices(context["list_query"])
         context["suggestions"] = did_you_mean(query, found=context["page"].paginator.count)
     return _list_page(request, "articles/search.html", context)
 
@@ -51,7 +53,7 @@ def search_suggestions(request: HttpRequest) -> JsonResponse:
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     context = article_list(request, Article.objects.for_cards().in_category(category))
-    context |= {"category": category, "feeds": feed_choices(category)}
+    context |= {"category": category, "feeds": feed_choices(context["list_query"], category)}
     return _list_page(request, "articles/category.html", context)
 
 
@@ -59,7 +61,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag.objects.visible_to(request.user), slug=slug)
     context = article_list(request, Article.objects.for_cards().with_tags([tag.pk]))
-    context |= {"tag": tag, "feeds": feed_choices(tag)}
+    context |= {"tag": tag, "feeds": feed_choices(context["list_query"], tag)}
     return _list_page(request, "articles/tag.html", context)
 
 
@@ -69,7 +71,11 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = article_list(request, Article.objects.for_cards().with_entities([entity.pk]))
     # found only when the entity's header, kept until the content changes, is rendered
     related = SimpleLazyObject(partial(Entity.objects.mentioned_with, entity))
-    context |= {"entity": entity, "related": related, "feeds": feed_choices(entity)}
+    context |= {
+        "entity": entity,
+        "related": related,
+        "feeds": feed_choices(context["list_query"], entity),
+    }
     return _list_page(request, "articles/entity.html", context)
 
 

@@ -132,11 +132,13 @@ class PageInput:
     """What a page reads from its request besides its path: the query parameters it
     understands, in the order its links name them, and the cookies. A parameter counts
     by its last value (as QueryDict.get reads it), a `repeated` one by its distinct values
-    in the order given; `choices` gives the only values a parameter takes where there are
-    few, and every cookie's."""
+    in the order given (sorted, when their order means nothing to the page: `unordered`);
+    `choices` gives the only values a parameter takes where there are few, and every
+    cookie's."""
 
     parameters: tuple[str, ...] = ()
     repeated: tuple[str, ...] = ()
+    unordered: bool = False
     cookies: tuple[str, ...] = ()
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -145,7 +147,10 @@ class PageInput:
         kept = QueryDict(mutable=True)
         for name in self.parameters:
             values = given.getlist(name)
-            values = list(dict.fromkeys(values)) if name in self.repeated else values[-1:]
+            if name in self.repeated:
+                values = sorted(set(values)) if self.unordered else list(dict.fromkeys(values))
+            else:
+                values = values[-1:]
             allowed = self.choices.get(name)
             if values := [v for v in values if v and (allowed is None or v in allowed)]:
                 kept.setlist(name, values)

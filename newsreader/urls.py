@@ -12,10 +12,12 @@ register_converter(feeds.LanguageConverter, "feed_language")
 register_converter(feeds.TopicConverter, "feed_topic")
 
 feed_patterns = [
-    path("rss/", feeds.ArticlesFeed(), name="rss"),
-    path("atom/", feeds.ArticlesAtomFeed(), name="atom"),
-    path("<feed_topic:kind>/<slug:slug>/rss/", feeds.ArticlesFeed(), name="rss"),
-    path("<feed_topic:kind>/<slug:slug>/atom/", feeds.ArticlesAtomFeed(), name="atom"),
+    path("rss/", feeds.rss, name="rss"),
+    path("atom/", feeds.atom, name="atom"),
+    path("<feed_topic:kind>/<slug:slug>/rss/", feeds.rss, name="rss"),
+    path("<feed_topic:kind>/<slug:slug>/atom/", feeds.atom, name="atom"),
+    path("search/rss/", feeds.search_rss, name="search_rss"),
+    path("search/atom/", feeds.search_atom, name="search_atom"),
 ]
 
 urlpatterns = [

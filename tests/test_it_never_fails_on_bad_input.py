@@ -10,7 +10,7 @@ KNOWN_KEYS = [
     "q", "page", "view", "highlight", "category", "tag", "entity", "match", "entity_type",
     "source", "date_from", "date_to", "translated", "sort", "language",
 ]  # fmt: skip
-EXAMPLES_PER_URL = 1_250  # x 8 URLs: 10,000 generated query strings
+EXAMPLES_PER_URL = 1_250  # x 10 URLs: 12,500 generated query strings
 
 odd_text = st.one_of(
     st.text(max_size=40),
@@ -42,6 +42,8 @@ PUBLIC_URLS = [
     "/categories/defense/",
     "/tags/hypersonic/",
     "/entities/japan/",
+    "/feeds/both/search/rss/",
+    "/feeds/en/tags/hypersonic/atom/",
     "/healthz",
 ]
 

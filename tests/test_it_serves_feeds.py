@@ -112,7 +112,7 @@ def test_every_feed_parses_cleanly_and_lists_the_published_articles_newest_first
 def test_an_english_feed_reads_in_english_and_links_to_the_english_pages(client):
     feed = parsed(client, "/feeds/en/tags/hai-quan/atom/")
 
-    assert feed.feed.title == "newsreader — Navy"
+    assert feed.feed.title == "Navy — newsreader"
     assert feed.feed.link == "http://testserver/en/tags/hai-quan/"
     (entry,) = feed.entries
     assert entry.link == "http://testserver/en/articles/tuan-tra/"
@@ -125,7 +125,7 @@ def test_an_english_feed_reads_in_english_and_links_to_the_english_pages(client)
 def test_a_vietnamese_feed_reads_in_vietnamese_and_links_to_the_pages_at_the_root(client):
     feed = parsed(client, "/feeds/vi/categories/bien-dong/rss/")
 
-    assert feed.feed.title == "newsreader — Biển Đông"
+    assert feed.feed.title == "Biển Đông — newsreader"
     assert feed.feed.link == "http://testserver/categories/bien-dong/"
     assert [entry.link for entry in feed.entries] == [
         "http://testserver/articles/tau-ca/",
@@ -144,7 +144,7 @@ def test_a_feed_in_both_languages_gives_both_leads_each_marked_with_its_language
         '<p lang="vi">Hải quân Nhật Bản tăng cường tuần tra.</p>'
         '<p lang="en">Japan\'s navy steps up its patrols.</p>'
     )
-    assert feed.feed.title == "newsreader — Nhật Bản / Japan"
+    assert feed.feed.title == "Nhật Bản / Japan — newsreader"
 
 
 @pytest.mark.usefixtures("articles")

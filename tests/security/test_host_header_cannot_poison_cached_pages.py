@@ -101,6 +101,7 @@ def test_the_copy_kept_for_an_outage_is_not_the_forged_one(client, article, monk
         "/robots.txt",
         reverse("feeds:rss", kwargs={"language": "vi"}),
         reverse("feeds:atom", kwargs={"language": "both", "kind": "tags", "slug": "hai-quan"}),
+        "/feeds/en/search/rss/?q=hop+tac&tag=hai-quan",
     ],
 )
 def test_with_a_site_url_every_address_names_the_site_whatever_the_host(
