@@ -2,12 +2,15 @@
 keeps it right.
 
 Derived from an article's own rows and its related ones:
-- tag_ids (its tags), entity_ids (its mentions) and category_ids (the categories whose
-  rule selects it, or that pin it): the id arrays filters and facets read;
+- tag_ids (its tags: those given by hand or by its source, and those whose rule its text
+  meets, but not those an editor took off), entity_ids (its mentions) and category_ids
+  (the categories whose rule selects it, or that pin it): the id arrays filters and
+  facets read;
 - body_vi, body_en (its paragraphs) and entity_names (the names and aliases of what it
   mentions): the text search reads, and the tsvectors PostgreSQL generates from them;
 - translation, block_count, translated_block_count: how far its English has come;
-- its mentions and their counts, found in its text by the entity linker;
+- its mentions and their counts, found in its text by the entity linker, and the tags
+  whose rule its text meets (rule_tag_ids, articles.tagging);
 - and, for the whole site, the content version that makes every cached page stale.
 
 The writes that change any of these are noticed through Django's signals (saves, deletes,
@@ -218,13 +221,20 @@ def refresh(article_ids: Iterable[int], *, relink: Iterable[int] = ()) -> int:
 def _match_texts(article_ids: list[int]) -> None:
     """Find again what the articles' text names: the entities it mentions, and the tags
     whose rule it meets."""
-    gazetteer, rules = current_gazetteer(), current_tag_rules()
-    mentions, rule_tags = {}, {}
-    for article in articles_to_match(article_ids):
-        mentions[article.pk] = gazetteer.count_mentions(article_texts(article))
-        rule_tags[article.pk] = rules.tag_ids(article)
+    mentions, rule_tags = _matched((article, None) for article in articles_to_match(article_ids))
     store_mentions(mentions)
     store_rule_tags(rule_tags)
+
+
+def _matched(articles: Iterable[tuple[Article, list | None]]) -> tuple[dict, dict]:
+    """For each (article, its paragraphs, or None for its stored ones): the entities its
+    text mentions, with how often, and the tags whose rule it meets; by article id."""
+    gazetteer, rules = current_gazetteer(), current_tag_rules()
+    mentions, rule_tags = {}, {}
+    for article, paragraphs in articles:
+        mentions[article.pk] = gazetteer.count_mentions(article_texts(article, paragraphs))
+        rule_tags[article.pk] = rules.tag_ids(article, paragraphs)
+    return mentions, rule_tags
 
 
 def store_rule_tags(rule_tags: dict[int, list[int]]) -> int:
@@ -319,15 +329,10 @@ def create_articles(
             for article, own in zip(articles, tags, strict=True)
             for tag in own
         )
-        gazetteer, rules = current_gazetteer(), current_tag_rules()
-        store_mentions(
-            {
-                article.pk: gazetteer.count_mentions(article_texts(article, own))
-                for article, own in zip(articles, paragraphs, strict=True)
-            }
-        )
-        for article, own in zip(articles, paragraphs, strict=True):
-            article.rule_tag_ids = rules.tag_ids(article, own)
+        mentions, rule_tags = _matched(zip(articles, paragraphs, strict=True))
+        store_mentions(mentions)
+        for article in articles:
+            article.rule_tag_ids = rule_tags[article.pk]
         _insert(articles)
     changes.mark()  # readers' pages go stale once this commits
 
