@@ -6,6 +6,8 @@ Derived from an article's own rows and its related ones:
   rule selects it, or that pin it): the id arrays filters and facets read;
 - body_vi, body_en (its paragraphs) and entity_names (the names and aliases of what it
   mentions): the text search reads, and the tsvectors PostgreSQL generates from them;
+- search_words: its Vietnamese words (articles.words), read in the same pass as its
+  mentions, from which PostgreSQL generates the word vector;
 - translation, block_count, translated_block_count: how far its English has come;
 - its mentions and their counts, found in its text by the entity linker;
 - and, for the whole site, the content version that makes every cached page stale.
@@ -44,10 +46,12 @@ from articles.models import (
 )
 
 BATCH_IDS = 5_000  # articles recomputed per statement
-DERIVED_COLUMNS = (
+COMPUTED_IN_SQL = (
     *("tag_ids", "entity_ids", "category_ids", "body_vi", "body_en", "entity_names"),
     *("translation", "block_count", "translated_block_count"),
 )
+READ_WITH_THE_MENTIONS = ("search_words",)
+DERIVED_COLUMNS = (*COMPUTED_IN_SQL, *READ_WITH_THE_MENTIONS)
 
 
 # --- The SQL ---------------------------------------------------------------------------------
@@ -65,7 +69,7 @@ def _rule_array(field_name: str) -> str:
 def _refresh_sql() -> str:
     rules = ", ".join(f"{_rule_array(name)} AS {name}" for name in Category.RULE_FIELDS)
     tags = Article.tags.through._meta.db_table
-    columns = ", ".join(DERIVED_COLUMNS)
+    columns = ", ".join(COMPUTED_IN_SQL)
     return f"""
 WITH rules AS MATERIALIZED (
     SELECT category.id, {rules} FROM articles_category AS category
@@ -136,11 +140,20 @@ final AS (
     FROM computed
 )
 UPDATE articles_article AS article
-SET ({columns}) = ({", ".join(f"final.{column}" for column in DERIVED_COLUMNS)})
+SET ({columns}) = ({", ".join(f"final.{column}" for column in COMPUTED_IN_SQL)})
 FROM final
 WHERE article.id = final.id
-    AND ({", ".join(f"article.{column}" for column in DERIVED_COLUMNS)})
-        IS DISTINCT FROM ({", ".join(f"final.{column}" for column in DERIVED_COLUMNS)})
+    AND ({", ".join(f"article.{column}" for column in COMPUTED_IN_SQL)})
+        IS DISTINCT FROM ({", ".join(f"final.{column}" for column in COMPUTED_IN_SQL)})
+RETURNING article.id
+"""
+
+
+_STORE_WORDS_SQL = """
+UPDATE articles_article AS article SET search_words = read.words
+FROM unnest(%s::bigint[], %s::text[]) AS read(id, words)
+WHERE article.id = read.id AND article.search_words IS DISTINCT FROM read.words
+RETURNING article.id
 """
 
 
@@ -151,16 +164,17 @@ def refresh(article_ids: Iterable[int], *, relink: Iterable[int] = ()) -> int:
     """Recompute every derived column of these articles, in bulk SQL, after finding the
     mentions again in the text of those in `relink`. Returns how many articles changed."""
     article_ids, relink = set(article_ids), set(relink)
-    with changes.not_noticed(), transaction.atomic():
+    with changes.not_noticed(), transaction.atomic(), connection.cursor() as cursor:
+        changed = set()
         if relink:
-            link_articles(sorted(relink))
-        changed = 0
+            words = link_articles(sorted(relink))
+            cursor.execute(_STORE_WORDS_SQL, [list(words), list(words.values())])
+            changed.update(pk for (pk,) in cursor.fetchall())
         ordered = sorted(article_ids | relink)
-        with connection.cursor() as cursor:
-            for start in range(0, len(ordered), BATCH_IDS):
-                cursor.execute(_refresh_sql(), [ordered[start : start + BATCH_IDS]])
-                changed += cursor.rowcount
-    return changed
+        for start in range(0, len(ordered), BATCH_IDS):
+            cursor.execute(_refresh_sql(), [ordered[start : start + BATCH_IDS]])
+            changed.update(pk for (pk,) in cursor.fetchall())
+    return len(changed)
 
 
 def refresh_all(*, relink: bool = False) -> int:
@@ -281,8 +295,19 @@ def _tag_deleted(sender, instance, **kwargs):
 def _entity_written(sender, instance, **kwargs):
     """Its names are searched as part of the articles that mention it."""
     entities_changed()
-    mark_categories(getattr(instance, "_in_rules_of", ()))  # deleted: see above
     mark(_articles_holding("entity_ids", instance.pk))
+
+
+def _entity_deleting(sender, instance, **kwargs):
+    """Note the articles that name it, before its mentions go with it."""
+    instance._named_in = _articles_holding("entity_ids", instance.pk)
+
+
+def _entity_deleted(sender, instance, **kwargs):
+    """Its names were words of the articles that named it: they are read again."""
+    entities_changed()
+    mark_categories(getattr(instance, "_in_rules_of", ()))  # see above
+    mark(getattr(instance, "_named_in", ()), texts_changed=True)
 
 
 def _alias_written(sender, instance, **kwargs):
@@ -320,7 +345,8 @@ def connect() -> None:
         pre_delete.connect(_rule_member_deleting, sender=model)
     post_delete.connect(_tag_deleted, sender=Tag)
     post_save.connect(_entity_written, sender=Entity)
-    post_delete.connect(_entity_written, sender=Entity)
+    pre_delete.connect(_entity_deleting, sender=Entity)
+    post_delete.connect(_entity_deleted, sender=Entity)
     post_save.connect(_alias_written, sender=EntityAlias)
     post_delete.connect(_alias_written, sender=EntityAlias)
     post_delete.connect(_category_deleted, sender=Category)

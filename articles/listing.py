@@ -17,7 +17,7 @@ from articles.filters import ArticleFilter, SearchFilter
 from articles.models import Category, Entity, Source, Tag
 from articles.querysets import FACET_WINDOW, SEARCH_CANDIDATES, with_counts
 from articles.search.highlight import attach_snippets
-from articles.search.query import SearchQuery
+from articles.search.query import Reading, SearchQuery
 from newsreader.pagecache import PageInput, remember
 
 FACET_SIZE = 8
@@ -33,7 +33,7 @@ def list_input(filter_class, *first: str) -> PageInput:
 
 
 LIST_INPUT = list_input(ArticleFilter)
-SEARCH_INPUT = list_input(SearchFilter, "q")
+SEARCH_INPUT = list_input(SearchFilter, "q", "literal")
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,14 @@ class Chip:
 
 
 def article_list(
-    request: HttpRequest, articles: QuerySet, search: SearchQuery | None = None
+    request: HttpRequest,
+    articles: QuerySet,
+    search: SearchQuery | None = None,
+    reading: Reading | None = None,
 ) -> dict:
     """The template context for a filtered, paginated list of the given articles; with a
-    search, of those that match it, best first unless the reader chose an order."""
+    search (and how it was read), of those that match it, best first unless the reader
+    chose an order."""
     params = request.GET  # NUL characters were replaced by CleanQueryStringMiddleware
     filter_class = SearchFilter if search else ArticleFilter
     # the filters are only set up and checked when the reader filtered; the filters aside,
@@ -78,7 +82,7 @@ def article_list(
         found = articles.none() if problems else filterset.qs if filtering else articles
         if search and not problems:
             by_date = filtering and filterset.form.cleaned_data["sort"] in ("newest", "oldest")
-            found = found.search(search, order_by_rank=not by_date)
+            found = found.search(search, reading, order_by_rank=not by_date)
         return found
 
     filtered = BuiltWhenRead(matching)

@@ -6,23 +6,28 @@ from functools import reduce
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce, Extract, Greatest, Least, Now, Power
 from django.utils import timezone
 
 from articles import changes
 from articles.search.query import (
+    Reading,
     exact_tsquery,
     exclusions,
+    form_tsquery,
+    holding_tsquery,
     holds_word_pairs,
     is_only_word_pairs,
     reader_tsquery,
     required_phrases,
+    syllables_tsquery,
 )
 from articles.text import fold
 
 FACET_ARRAYS = ("category_ids", "tag_ids", "entity_ids")
 SEARCH_COLUMNS = (
-    *("body_vi", "body_en", "entity_names"),
-    *("search_vector", "head_vector", "phrase_vector"),
+    *("body_vi", "body_en", "entity_names", "search_words"),
+    *("search_vector", "head_vector", "phrase_vector", "word_vector"),
 )
 VERSION_FIELDS = ("id", "slug", "updated_at", "status", "published_at")
 CARD_FIELDS = (
@@ -31,6 +36,8 @@ CARD_FIELDS = (
 )
 SEARCH_CANDIDATES = 250  # per kind of match: in the title or lead, and anywhere
 EXACT_MATCH_BONUS = 0.5  # an exact-diacritic match in the title or lead ranks first
+RECENT_BOOST = 0.5  # an article published now ranks as if 1.5 times as relevant
+RECENT_HALF_LIFE_DAYS = 30
 FACET_WINDOW = 10_000  # facets count over at most the latest 10,000 articles of a list
 
 
@@ -197,18 +204,32 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
                 counts[facet].append((value, n))
         return counts
 
-    def search(self, query, order_by_rank: bool = True, candidates: int | None = SEARCH_CANDIDATES):
+    def search(
+        self,
+        query,
+        reading=None,
+        order_by_rank: bool = True,
+        candidates: int | None = SEARCH_CANDIDATES,
+    ):
         """These articles matching the reader's query, best first.
 
-        Only a bounded set of candidates is ranked: the most recent articles that match in
-        their title or lead, and the most recent that match anywhere. They are ranked on
-        the small title-and-lead vector (title above lead; a body-only match ranks below
-        both), so no article's whole text is read to rank it. A quoted phrase is looked up
-        by its pairs of neighbouring words first, so that word positions are checked only
-        in the few articles holding all of them; a phrase of two words is one pair, so
-        holding it is matching it, and no positions are read at all.
+        A query of plain words is read as Vietnamese words (articles.search.reading): the
+        articles holding more of its words as words come first, then, of a word typed
+        without marks, those holding its most held form; its syllables apart, or in
+        another word, only match loosely, after them. Then by relevance: the weighted
+        whole text's rank (title above lead above body, repeated words counting less and
+        less, long articles less), an exact-diacritic match in the title or lead first,
+        and a boost for recent articles (RECENT_BOOST, halving every RECENT_HALF_LIFE_DAYS).
+
+        Only a bounded set of candidates is ranked: the most recent articles holding every
+        word of the query as a word, the most recent that match in their title or lead, and
+        the most recent that match anywhere. A quoted phrase is looked up by its pairs of
+        neighbouring words first, so that word positions are checked only in the few
+        articles holding all of them; a phrase of two words is one pair, so holding it is
+        matching it, and no positions are read at all.
         """
-        tsquery = reader_tsquery(query)
+        reading = reading or Reading()
+        tsquery = syllables_tsquery(query, reading) if reading.words else reader_tsquery(query)
         by_date = ("-published_at", "-id")
         holding_phrases = self
         for phrase in required_phrases(query.text):
@@ -218,23 +239,60 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             if is_only_word_pairs(query.text)
             else holding_phrases.filter(search_vector=tsquery)
         )
-        in_head = holding_phrases.filter(head_vector=tsquery).order_by(*by_date).values("pk")
-        anywhere = matching.order_by(*by_date).values("pk")
+        holds = [Q(word_vector=holding_tsquery(word)) for word in reading.words]
+        if reading.named_entities:
+            holds_all = reduce(operator.and_, holds) | Q(
+                entity_ids__overlap=list(reading.named_entities)
+            )
+        else:
+            holds_all = reduce(operator.and_, holds, Q())
         if candidates is None:  # every match: what the bounded set is measured against
             found = matching
         else:
-            found = self.filter(pk__in=in_head[:candidates].union(anywhere[:candidates]))
+            kinds = [
+                holding_phrases.filter(head_vector=tsquery),
+                matching,
+                *([matching.filter(holds_all)] if holds else []),
+            ]
+            latest = [kind.order_by(*by_date).values("pk")[:candidates] for kind in kinds]
+            found = self.filter(pk__in=latest[0].union(*latest[1:]))
         if exclusions(query.text):
             found = found.filter(search_vector=tsquery)  # an excluded word only in the body
-        rank = SearchRank(F("head_vector"), tsquery)
+        rank = SearchRank(F("search_vector"), tsquery, normalization=Value(1)) * _recency()
         if query.has_diacritics:
             exact_bonus = Case(
                 When(head_vector=exact_tsquery(query), then=Value(EXACT_MATCH_BONUS)),
                 default=Value(0.0),
             )
             rank = rank + exact_bonus
-        found = found.annotate(rank=rank)
-        return found.order_by("-rank", *by_date) if order_by_rank else found
+        words_held = _counted([*holds, *([holds_all] if reading.named_entities else [])])
+        forms_held = _counted(
+            [
+                Q(word_vector=form_tsquery(form))
+                for form in map(reading.preferred_form, reading.words)
+                if form
+            ]
+        )
+        found = found.annotate(words_held=words_held, forms_held=forms_held, rank=rank)
+        if not order_by_rank:
+            return found
+        return found.order_by("-words_held", "-forms_held", "-rank", *by_date)
+
+    def word_counts(self, words, at_most: int) -> dict[str, int]:
+        """How many of these articles hold each word (articles.words: spelled, syllables
+        spaced) as a word, counted up to `at_most` each: one query, through the index."""
+        words = sorted(set(words))
+        if not words:
+            return {}
+        parts, params = [], []
+        for word in words:
+            holding = self.filter(word_vector=form_tsquery(word)).order_by().values("pk")
+            sql, holding_params = holding[:at_most].query.sql_with_params()
+            parts.append(f"SELECT %s, count(*) FROM ({sql}) AS holding")
+            params += [word, *holding_params]
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            return dict(cursor.fetchall())
 
     def may_name(self, names):
         """Articles whose text may name any of these: the same words in a row, in any case,
@@ -296,6 +354,21 @@ class TagQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff may open any tag's page; everyone else those that are public."""
         return self if user.is_staff else self.public()
+
+
+def _recency():
+    """1 + RECENT_BOOST for an article published now, halving every RECENT_HALF_LIFE_DAYS
+    towards 1 (an unpublished draft: 1)."""
+    age_days = Extract(Now() - F("published_at"), "epoch") / Value(86_400.0)
+    halvings = Greatest(age_days, Value(0.0)) / Value(float(RECENT_HALF_LIFE_DAYS))
+    boost = Value(RECENT_BOOST) * Power(Value(0.5), Least(halvings, Value(1000.0)))
+    return Value(1.0) + Coalesce(boost, Value(0.0))
+
+
+def _counted(conditions: list[Q]):
+    """How many of the conditions hold, as a number to order by."""
+    cases = [Case(When(condition, then=Value(1)), default=Value(0)) for condition in conditions]
+    return reduce(operator.add, cases, Value(0))
 
 
 def _related(model, field: str):

@@ -12,6 +12,7 @@ from articles.listing import LIST_INPUT, SEARCH_INPUT, article_list
 from articles.models import Article, Category, Entity, Tag
 from articles.reading import article_page
 from articles.search.query import parse_query
+from articles.search.reading import read
 from articles.search.suggest import complete, did_you_mean
 from newsreader.pagecache import PageInput, absolute_url, cache_anonymous_page
 
@@ -36,7 +37,12 @@ def search(request: HttpRequest) -> HttpResponse:
     query = parse_query(request.GET.get("q"))
     context = {"query": query, "shown_as_asked": "q" not in request.GET}
     if query.is_searchable:
-        context |= article_list(request, Article.objects.for_cards(), search=query)
+        reading = read(query, literal=request.GET.get("literal") == "1")
+        context |= article_list(request, Article.objects.for_cards(), query, reading)
+        as_typed = request.GET.copy()
+        as_typed.pop("page", None)
+        as_typed["literal"] = "1"
+        context |= {"reading": reading, "as_typed_query": as_typed.urlencode()}
         context["suggestions"] = did_you_mean(query, found=context["page"].paginator.count)
     return _list_page(request, "articles/search.html", context)
 

@@ -46,7 +46,10 @@ def use_bench_database(articles: int) -> str:
     return url
 
 
-TEXT_INDEXES = ("article_search_idx", "article_head_search_idx", "article_phrase_search_idx")
+TEXT_INDEXES = (
+    *("article_search_idx", "article_head_search_idx", "article_phrase_search_idx"),
+    "article_word_search_idx",
+)
 BULK_LOAD = 50_000  # from this many new articles on, the text indexes are built afterwards
 
 

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 from articles import changes
 from articles.entities.matching import Alias, Gazetteer, highlight_mentions
 from articles.models import Article, Entity, EntityAlias, Mention, Paragraph
+from articles.words import text_words
 
 GAZETTEER_KEY = "entities:gazetteer"
 
@@ -72,29 +73,51 @@ def _names_changed_in_this_transaction() -> bool:
     )
 
 
-def article_texts(article: Article) -> list[tuple[str, str]]:
-    """(text, language) for every piece of the article that can name an entity.
+TITLE, LEAD, BODY = range(3)  # the parts of an article's words, one line each
+
+
+def article_texts(article: Article) -> list[tuple[str, str, int | None]]:
+    """(text, language, part) for every piece of the article that can name an entity; the
+    part of its words a Vietnamese piece gives (TITLE, LEAD or BODY), or None.
 
     The source's name is matched against language-neutral aliases (Reuters, AFP).
     """
     texts = [
-        (article.title_vi, "vi"),
-        (article.caption_vi, "vi"),
-        (article.title_en, "en"),
-        (article.caption_en, "en"),
+        (article.title_vi, "vi", TITLE),
+        (article.caption_vi, "vi", BODY),
+        (article.title_en, "en", None),
+        (article.caption_en, "en", None),
     ]
-    for vietnamese, english in article.aligned_blocks():
-        texts += [(vietnamese, "vi"), (english, "en")]
+    for number, (vietnamese, english) in enumerate(article.aligned_blocks()):
+        texts += [(vietnamese, "vi", BODY if number else LEAD), (english, "en", None)]
     if article.source:
-        texts.append((article.source.name, ""))
-    return [(text, language) for text, language in texts if text]
+        texts.append((article.source.name, "", None))
+    return [(text, language, part) for text, language, part in texts if text]
 
 
-def link_articles(article_ids, gazetteer: Gazetteer | None = None) -> dict[int, Counter]:
+def read_article(article: Article, gazetteer: Gazetteer) -> tuple[Counter, str]:
+    """How often the article names each entity, by entity id, and its Vietnamese words
+    (articles.words): those of its title, its lead and the rest, one line each. One pass:
+    the names found are words of their own, so that its words follow from its text, the
+    word list and its mentions alone."""
+    counts: Counter[int] = Counter()
+    words: list[list[str]] = [[], [], []]
+    for text, language, part in article_texts(article):
+        mentions = gazetteer.find_mentions(text, language)
+        counts.update(mention.entity_id for mention in mentions)
+        if part is not None:
+            spans = [(mention.start, mention.end) for mention in mentions]
+            words[part] += text_words(text, spans)
+    return counts, "\n".join(" ".join(part) for part in words)
+
+
+def link_articles(article_ids, gazetteer: Gazetteer | None = None) -> dict[int, str]:
     """Store the articles' mentions as their text names them now, in bulk. Entities an
     editor added by hand stay, with a count of 0 when the text does not name them.
+    Returns each article's words, read in the same pass (read_article).
 
-    Called by articles.derived.refresh(), which brings the rest of what follows up to date.
+    Called by articles.derived.refresh(), which stores the words and brings the rest of
+    what follows up to date.
     """
     gazetteer = gazetteer or current_gazetteer()
     articles = (
@@ -108,7 +131,9 @@ def link_articles(article_ids, gazetteer: Gazetteer | None = None) -> dict[int, 
             Prefetch("paragraphs", Paragraph.objects.only("article", "text_vi", "text_en"))
         )
     )
-    found = {article.pk: gazetteer.count_mentions(article_texts(article)) for article in articles}
+    found, words = {}, {}
+    for article in articles:
+        found[article.pk], words[article.pk] = read_article(article, gazetteer)
     stale, by_hand_unnamed, stored = [], [], {}
     for pk, article_id, entity_id, count, by_hand in Mention.objects.filter(
         article_id__in=found
@@ -129,7 +154,7 @@ def link_articles(article_ids, gazetteer: Gazetteer | None = None) -> dict[int, 
         unique_fields=["article", "entity"],
         update_fields=["count"],
     )
-    return found
+    return words
 
 
 def set_entities_by_hand(article: Article, wanted_ids) -> None:

@@ -8,13 +8,17 @@ the word-pair functions, and the three generated tsvector columns an article sto
   diacritic match can rank above a folded one;
 - phrase_vector: every pair of neighbouring folded words ("ten lua"), so that a quoted
   phrase finds its few articles through the index; checking word positions in
-  search_vector then reads only those, not every article holding the words somewhere.
+  search_vector then reads only those, not every article holding the words somewhere;
+- word_vector: the article's Vietnamese words (articles.words), a word of several
+  syllables one lexeme ("quốcphòng"), each as written (tone marks placed one way) and
+  folded ("quocphong"): title (A), lead (B), the rest (C).
 
 PostgreSQL has no `unaccent` here: newsreader_fold() takes the same steps as the Python
 fold of articles.text.fold(), so that a reader's folded query meets the folded text.
 """
 
 from articles.text import STROKED_LETTERS, UNSTROKED_LETTERS
+from articles.words import JOINER as WORD_JOINER
 
 
 def sql_fold(expression_sql: str) -> str:
@@ -113,4 +117,16 @@ PHRASE_VECTOR_SQL = (
     + " || ' ' || "
     + _joined(("caption_vi", "caption_en", "entity_names"))
     + ")))"
+)
+
+
+def _word_line(number: int) -> str:
+    """One line of the search_words column (title, lead, the rest), each word one token."""
+    return f"replace(split_part(\"search_words\", E'\\n', {number}), '{WORD_JOINER}', '')"
+
+
+WORD_VECTOR_SQL = " || ".join(
+    f"setweight(to_tsvector('simple'::regconfig, {words}), '{weight}') || "
+    f"setweight(to_tsvector('simple'::regconfig, {FOLD_FUNCTION}({words})), '{weight}')"
+    for weight, words in (("A", _word_line(1)), ("B", _word_line(2)), ("C", _word_line(3)))
 )
