@@ -16,9 +16,11 @@ UNSTROKED_LETTERS = "ddooll"
 _UNSTROKE = str.maketrans(STROKED_LETTERS, UNSTROKED_LETTERS)
 _FALLBACK_SLUG = "article"
 # A tone mark on the second vowel of an open oa, oe or uy (hoà, khoẻ, thuỵ: the newer
-# placement), in NFD; not after q, where the u belongs to the consonant (quý).
+# placement), in NFD; not after q, where the u belongs to the consonant (quý), nor on a
+# vowel with a mark of its own (tuệ).
 _NEWER_TONE_PLACEMENT = re.compile(
-    r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])(?![^\W\d_])"
+    r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])"
+    r"(?![^\W\d_]|[\u0300-\u036f])"
 )
 
 

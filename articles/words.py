@@ -189,6 +189,18 @@ def word_candidates(syllables: Sequence[str], vocabulary: Vocabulary) -> set[str
     }
 
 
+def by_form(counts: Mapping[str, int]) -> dict[str, int]:
+    """Counts of articles holding each form as counted through the word vector, told apart:
+    a form without marks (chinh phu) shares its lexeme with the folded lexeme of every form
+    (chính phủ), so what the others hold is taken off its count."""
+    told_apart = dict(counts)
+    for form, count in counts.items():
+        if form == fold(form):
+            others = sum(n for other, n in counts.items() if other != form and fold(other) == form)
+            told_apart[form] = max(0, count - others)
+    return told_apart
+
+
 def query_words(
     syllables: Sequence[str], vocabulary: Vocabulary, counts: Mapping[str, int]
 ) -> list[QueryWord]:

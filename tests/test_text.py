@@ -131,6 +131,8 @@ def test_empty_text_has_no_words():
         ("quý", "quý"),  # the u belongs to qu
         ("khuỷu", "khuỷu"),  # a closed syllable: one place only
         ("hoàng", "hoàng"),
+        ("trí tuệ", "trí tuệ"),  # the ê carries the tone: no other place
+        ("thuế", "thuế"),
         ("Nguyễn", "Nguyễn"),
     ],
 )

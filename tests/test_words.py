@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles.words import Vocabulary, query_words, text_words, word_candidates
+from articles.words import Vocabulary, by_form, query_words, text_words, word_candidates
 
 
 @pytest.fixture
@@ -69,3 +69,9 @@ def test_a_query_is_read_as_the_words_the_articles_hold_more(vocabulary):
 
 def test_a_word_no_article_holds_is_read_syllable_by_syllable(vocabulary):
     assert read("quoc phong", vocabulary, {}) == [("quoc", ()), ("phong", ())]
+
+
+def test_a_form_without_marks_is_counted_apart_from_the_forms_that_fold_to_it():
+    counted = {"chinh phu": 7, "chính phủ": 5, "chinh phụ": 1}
+
+    assert by_form(counted) == {"chinh phu": 1, "chính phủ": 5, "chinh phụ": 1}

@@ -5,7 +5,7 @@ index), and which entity the whole query names. Kept until the content changes."
 from articles.entities.linking import current_gazetteer
 from articles.models import Article
 from articles.search.query import Reading, SearchQuery, plain_syllables
-from articles.words import query_words, word_candidates
+from articles.words import by_form, query_words, word_candidates
 from newsreader.pagecache import remember
 
 COUNTED_UP_TO = 1_000  # articles holding a form: enough to tell the usual form from a rare one
@@ -26,6 +26,7 @@ def _read(syllables: list[str], literal: bool) -> Reading:
     counts = Article.objects.published().word_counts(
         word_candidates(syllables, vocabulary), COUNTED_UP_TO
     )
+    counts = by_form(counts)
     return Reading(
         words=tuple(query_words(syllables, vocabulary, counts)),
         named_entities=gazetteer.entities_named(" ".join(syllables)),
