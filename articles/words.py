@@ -11,6 +11,7 @@ exactly when the article holds it as a word.
 import bisect
 import functools
 import importlib.util
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -59,11 +60,27 @@ class Vocabulary:
     def __init__(self, names: Iterable[str] = ()):
         extra = {" ".join(_SYLLABLE.findall(spelled(name))) for name in names}
         self._words = _dictionary_words() | {name for name in extra if " " in name}
+        self._first_pairs = {tuple(word.split(" ", 2)[:2]) for word in self._words}
         self._forms_by_fold: dict[str, set[str]] | None = None
 
     def __contains__(self, word: str) -> bool:
         """Whether `word` (spelled(), syllables spaced) is a known word."""
         return word in self._words
+
+    def word_ends(self, syllables: list[str]) -> dict[int, list[int]]:
+        """{end: [start, ...]} of the known words of several syllables among the syllables,
+        the longest first."""
+        found: dict[int, list[int]] = {}
+        first_pairs, words = self._first_pairs, self._words
+        for start, pair in enumerate(itertools.pairwise(syllables)):
+            if pair not in first_pairs:
+                continue
+            for end in range(start + 2, min(start + MAX_WORD_SYLLABLES, len(syllables)) + 1):
+                if " ".join(syllables[start:end]) in words:
+                    found.setdefault(end, []).append(start)
+        for starts in found.values():
+            starts.sort()
+        return found
 
     def forms(self, folded: str) -> frozenset[str]:
         """The known words that fold to `folded` (syllables spaced): `bien dong` → biển đông,
@@ -88,7 +105,10 @@ def text_words(text: str, names: Sequence[tuple[int, int]] = ()) -> list[str]:
     quốc phòng), so that the shorter word is found in the longer one.
     """
     vocabulary = dictionary()
-    syllables = list(_SYLLABLE.finditer(text))
+    spelled_text = spelled(text)
+    if len(spelled_text) != len(text):  # a letter whose lowercase is longer: offsets move
+        spelled_text = _SYLLABLE.sub(lambda syllable: spelled(syllable[0]), text)
+    syllables = list(_SYLLABLE.finditer(spelled_text))
     name_at = _names_by_first_syllable(syllables, names)
     words: list[str] = []
     run: list[str] = []
@@ -98,14 +118,15 @@ def text_words(text: str, names: Sequence[tuple[int, int]] = ()) -> list[str]:
             words += _segmented(run, vocabulary)
             run = []
             end = name_at[position]
-            words += _with_inner_words([spelled(s[0]) for s in syllables[position:end]], vocabulary)
+            words += _with_inner_words([s[0] for s in syllables[position:end]], vocabulary)
             position = end
             continue
-        gap = text[syllables[position - 1].end() : syllables[position].start()] if run else ""
-        if run and not (gap.isspace() and "\n" not in gap):
-            words += _segmented(run, vocabulary)
-            run = []
-        run.append(spelled(syllables[position][0]))
+        if run:
+            gap = spelled_text[syllables[position - 1].end() : syllables[position].start()]
+            if not gap.isspace() or "\n" in gap:
+                words += _segmented(run, vocabulary)
+                run = []
+        run.append(syllables[position][0])
         position += 1
     words += _segmented(run, vocabulary)
     return words
@@ -127,13 +148,11 @@ def _names_by_first_syllable(syllables, names: Sequence[tuple[int, int]]) -> dic
 def _segmented(syllables: list[str], vocabulary: Vocabulary) -> list[str]:
     """The fewest known words covering the syllables; on a tie, the longer last word."""
     count = len(syllables)
+    starting_at = vocabulary.word_ends(syllables)
     fewest = [0] + [count + 1] * count
     word_start = [0] * (count + 1)
     for end in range(1, count + 1):
-        for size in range(min(MAX_WORD_SYLLABLES, end), 0, -1):
-            start = end - size
-            if size > 1 and " ".join(syllables[start:end]) not in vocabulary:
-                continue
+        for start in (*starting_at.get(end, ()), end - 1):  # longest first
             if fewest[start] + 1 < fewest[end]:
                 fewest[end], word_start[end] = fewest[start] + 1, start
     words = []
