@@ -213,20 +213,21 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
     ):
         """These articles matching the reader's query, best first.
 
-        A query of plain words is read as Vietnamese words (articles.search.reading): the
-        articles holding more of its words as words come first, then, of a word typed
+        A query of plain words is read as Vietnamese words (articles.search.reading): when
+        it is the whole name or alias of an entity, the articles naming the entity come
+        first; then the articles holding more of its words as words, then, of a word typed
         without marks, those holding its most held form; its syllables apart, or in
         another word, only match loosely, after them. Then by relevance: the weighted
         whole text's rank (title above lead above body, repeated words counting less and
         less, long articles less), an exact-diacritic match in the title or lead first,
         and a boost for recent articles (RECENT_BOOST, halving every RECENT_HALF_LIFE_DAYS).
 
-        Only a bounded set of candidates is ranked: the most recent articles holding every
-        word of the query as a word, the most recent that match in their title or lead, and
-        the most recent that match anywhere. A quoted phrase is looked up by its pairs of
-        neighbouring words first, so that word positions are checked only in the few
-        articles holding all of them; a phrase of two words is one pair, so holding it is
-        matching it, and no positions are read at all.
+        Only a bounded set of candidates is ranked: the most recent articles naming the
+        entity the query names, those holding every word of the query as a word, those that
+        match in their title or lead, and those that match anywhere. A quoted phrase is
+        looked up by its pairs of neighbouring words first, so that word positions are
+        checked only in the few articles holding all of them; a phrase of two words is one
+        pair, so holding it is matching it, and no positions are read at all.
         """
         reading = reading or Reading()
         tsquery = syllables_tsquery(query, reading) if reading.words else reader_tsquery(query)
@@ -240,19 +241,15 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             else holding_phrases.filter(search_vector=tsquery)
         )
         holds = [Q(word_vector=holding_tsquery(word)) for word in reading.words]
-        if reading.named_entities:
-            holds_all = reduce(operator.and_, holds) | Q(
-                entity_ids__overlap=list(reading.named_entities)
-            )
-        else:
-            holds_all = reduce(operator.and_, holds, Q())
+        names = Q(entity_ids__overlap=list(reading.named_entities))
         if candidates is None:  # every match: what the bounded set is measured against
             found = matching
         else:
             kinds = [
                 holding_phrases.filter(head_vector=tsquery),
                 matching,
-                *([matching.filter(holds_all)] if holds else []),
+                *([matching.filter(reduce(operator.and_, holds))] if holds else []),
+                *([self.filter(names)] if reading.named_entities else []),
             ]
             latest = [kind.order_by(*by_date).values("pk")[:candidates] for kind in kinds]
             found = self.filter(pk__in=latest[0].union(*latest[1:]))
@@ -265,7 +262,8 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
                 default=Value(0.0),
             )
             rank = rank + exact_bonus
-        words_held = _counted([*holds, *([holds_all] if reading.named_entities else [])])
+        names_held = _counted([names] if reading.named_entities else [])
+        words_held = _counted(holds)
         forms_held = _counted(
             [
                 Q(word_vector=form_tsquery(form))
@@ -273,10 +271,12 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
                 if form
             ]
         )
-        found = found.annotate(words_held=words_held, forms_held=forms_held, rank=rank)
+        found = found.annotate(
+            names_held=names_held, words_held=words_held, forms_held=forms_held, rank=rank
+        )
         if not order_by_rank:
             return found
-        return found.order_by("-words_held", "-forms_held", "-rank", *by_date)
+        return found.order_by("-names_held", "-words_held", "-forms_held", "-rank", *by_date)
 
     def word_counts(self, words, at_most: int) -> dict[str, int]:
         """How many of these articles hold each word (articles.words: spelled, syllables
