@@ -49,34 +49,51 @@ def _dictionary_words() -> frozenset[str]:
 
 
 @functools.cache
+def _dictionary_index() -> tuple[frozenset[tuple[str, str]], dict[str, set[str]]]:
+    return _first_pairs(_dictionary_words()), _by_fold(_dictionary_words())
+
+
+def _first_pairs(words: Iterable[str]) -> frozenset[tuple[str, str]]:
+    return frozenset((first, second) for first, second, *_rest in map(str.split, words))
+
+
+def _by_fold(words: Iterable[str]) -> dict[str, set[str]]:
+    forms: dict[str, set[str]] = {}
+    for word in words:
+        forms.setdefault(fold(word), set()).add(word)
+    return forms
+
+
+@functools.cache
 def dictionary() -> "Vocabulary":
     """The word list's words alone."""
     return Vocabulary()
 
 
 class Vocabulary:
-    """The words of several syllables that are known: the word list's and the given names'."""
+    """The words of several syllables that are known: the word list's and the given names'.
+    What the word list gives is worked out once per process, and shared."""
 
     def __init__(self, names: Iterable[str] = ()):
-        extra = {" ".join(_SYLLABLE.findall(spelled(name))) for name in names}
-        self._words = _dictionary_words() | {name for name in extra if " " in name}
-        self._first_pairs = {tuple(word.split(" ", 2)[:2]) for word in self._words}
-        self._forms_by_fold: dict[str, set[str]] | None = None
+        spaced = {" ".join(_SYLLABLE.findall(spelled(name))) for name in names}
+        self._names = {name for name in spaced if " " in name} - _dictionary_words()
+        self._names_first_pairs = _first_pairs(self._names)
+        self._names_by_fold = _by_fold(self._names)
 
     def __contains__(self, word: str) -> bool:
         """Whether `word` (spelled(), syllables spaced) is a known word."""
-        return word in self._words
+        return word in _dictionary_words() or word in self._names
 
     def word_ends(self, syllables: list[str]) -> dict[int, list[int]]:
         """{end: [start, ...]} of the known words of several syllables among the syllables,
         the longest first."""
         found: dict[int, list[int]] = {}
-        first_pairs, words = self._first_pairs, self._words
+        first_pairs = _dictionary_index()[0]
         for start, pair in enumerate(itertools.pairwise(syllables)):
-            if pair not in first_pairs:
+            if pair not in first_pairs and pair not in self._names_first_pairs:
                 continue
             for end in range(start + 2, min(start + MAX_WORD_SYLLABLES, len(syllables)) + 1):
-                if " ".join(syllables[start:end]) in words:
+                if " ".join(syllables[start:end]) in self:
                     found.setdefault(end, []).append(start)
         for starts in found.values():
             starts.sort()
@@ -85,11 +102,8 @@ class Vocabulary:
     def forms(self, folded: str) -> frozenset[str]:
         """The known words that fold to `folded` (syllables spaced): `bien dong` → biển đông,
         biến động."""
-        if self._forms_by_fold is None:
-            self._forms_by_fold = {}
-            for word in self._words:
-                self._forms_by_fold.setdefault(fold(word), set()).add(word)
-        return frozenset(self._forms_by_fold.get(folded, ()))
+        in_dictionary = _dictionary_index()[1].get(folded, set())
+        return frozenset(in_dictionary | self._names_by_fold.get(folded, set()))
 
 
 # --- An article's words -----------------------------------------------------------------------

@@ -39,6 +39,7 @@ def test_every_kind_of_page_passes_the_nu_html_checker_in_both_languages(client,
         "untranslated": untranslated.get_absolute_url(),
         "highlighted": f"{article.get_absolute_url()}?highlight=1",
         "search": "/search/?q=Nhật",
+        "search-read": "/search/?q=quoc+phong",  # "Kết quả cho quốc phòng"
         "search-empty": "/search/",
         "category": "/categories/quoc-phong/",
         "entity": japan.get_absolute_url(),
