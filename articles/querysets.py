@@ -5,8 +5,8 @@ from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, models
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
-from django.db.models.functions import Coalesce, Extract, Greatest, Least, Now, Power
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Value, When
+from django.db.models.functions import Cast, Coalesce, Extract, Greatest, Least, Now, Power
 from django.utils import timezone
 
 from articles import changes
@@ -215,16 +215,17 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
 
         A query of plain words is read as Vietnamese words (articles.search.reading): when
         it is the whole name or alias of an entity, the articles naming the entity come
-        first; then the articles holding more of its words as words, then, of a word typed
-        without marks, those holding its most held form; its syllables apart, or in
-        another word, only match loosely, after them. Then by relevance: the weighted
+        first; then the articles holding more of its words of several syllables as words
+        (a syllable alone is matched wherever it is), then, of a word typed without marks,
+        those holding its most held form; its syllables apart, or in another word, only
+        match loosely, after them. Then by relevance: the weighted
         whole text's rank (title above lead above body, repeated words counting less and
         less, long articles less), an exact-diacritic match in the title or lead first,
         and a boost for recent articles (RECENT_BOOST, halving every RECENT_HALF_LIFE_DAYS).
 
         Only a bounded set of candidates is ranked: the most recent articles naming the
-        entity the query names, those holding every word of the query as a word, those that
-        match in their title or lead, and those that match anywhere. A quoted phrase is
+        entity the query names, those holding every word of several syllables as a word,
+        those that match in their title or lead, and those that match anywhere. A quoted phrase is
         looked up by its pairs of neighbouring words first, so that word positions are
         checked only in the few articles holding all of them; a phrase of two words is one
         pair, so holding it is matching it, and no positions are read at all.
@@ -240,7 +241,7 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             if is_only_word_pairs(query.text)
             else holding_phrases.filter(search_vector=tsquery)
         )
-        holds = [Q(word_vector=holding_tsquery(word)) for word in reading.words]
+        holds = [Q(word_vector=holding_tsquery(word)) for word in reading.words if word.forms]
         names = Q(entity_ids__overlap=list(reading.named_entities))
         if candidates is None:  # every match: what the bounded set is measured against
             found = matching
@@ -248,7 +249,7 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             kinds = [
                 holding_phrases.filter(head_vector=tsquery),
                 matching,
-                *([matching.filter(reduce(operator.and_, holds))] if holds else []),
+                *([self.filter(reduce(operator.and_, holds))] if holds else []),
                 *([self.filter(names)] if reading.named_entities else []),
             ]
             latest = [kind.order_by(*by_date).values("pk")[:candidates] for kind in kinds]
@@ -265,11 +266,7 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
         names_held = _counted([names] if reading.named_entities else [])
         words_held = _counted(holds)
         forms_held = _counted(
-            [
-                Q(word_vector=form_tsquery(form))
-                for form in map(reading.preferred_form, reading.words)
-                if form
-            ]
+            [Q(word_vector=form_tsquery(form)) for form in reading.forms_ranked_first() if form]
         )
         found = found.annotate(
             names_held=names_held, words_held=words_held, forms_held=forms_held, rank=rank
@@ -358,9 +355,10 @@ class TagQuerySet(models.QuerySet):
 
 def _recency():
     """1 + RECENT_BOOST for an article published now, halving every RECENT_HALF_LIFE_DAYS
-    towards 1 (an unpublished draft: 1)."""
-    age_days = Extract(Now() - F("published_at"), "epoch") / Value(86_400.0)
-    halvings = Greatest(age_days, Value(0.0)) / Value(float(RECENT_HALF_LIFE_DAYS))
+    towards 1 (an unpublished draft: 1). In floating point: PostgreSQL's numeric powers
+    cost more than the rest of the ranking."""
+    age_seconds = Cast(Extract(Now() - F("published_at"), "epoch"), FloatField())
+    halvings = Greatest(age_seconds, Value(0.0)) / Value(86_400.0 * RECENT_HALF_LIFE_DAYS)
     boost = Value(RECENT_BOOST) * Power(Value(0.5), Least(halvings, Value(1000.0)))
     return Value(1.0) + Coalesce(boost, Value(0.0))
 

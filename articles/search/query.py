@@ -131,6 +131,18 @@ class Reading:
         """The form of a word typed without marks that ranks first: the most held one."""
         return word.forms[0] if word.is_toneless and word.forms and not self.literal else ""
 
+    def forms_ranked_first(self) -> list[str]:
+        """The preferred forms of the words that have rivals (bien dong: biến động or biển
+        đông); a word with one form is held in that form or not at all."""
+        return [self.preferred_form(word) for word in self.words if len(word.forms) > 1]
+
+    @property
+    def is_vietnamese(self) -> bool:
+        """Whether some word of the query is a Vietnamese word of several syllables, which
+        the English side of search, stemming words and dropping `an` as a stop word,
+        would only mistake."""
+        return any(word.forms for word in self.words)
+
 
 def holding_tsquery(word: QueryWord) -> PostgresSearchQuery:
     """What holding the query word as a word is, in the word vector: any of its forms when
@@ -159,7 +171,10 @@ def syllables_tsquery(query: SearchQuery, reading: Reading) -> PostgresSearchQue
             in_text = " & ".join(f"{syllable}:ABC" for syllable in syllables)
             in_names = " <-> ".join(f"{syllable}:D" for syllable in syllables)
             parts.append(f"(({in_text}) | ({in_names}))")
-    return _raw(" & ".join(parts)) | _websearch(_without_lone_minus(query.text), "english")
+    syllables = _raw(" & ".join(parts))
+    if reading.is_vietnamese:
+        return syllables
+    return syllables | _websearch(_without_lone_minus(query.text), "english")
 
 
 def _quoted(lexeme_text: str) -> str:
