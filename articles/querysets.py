@@ -242,6 +242,10 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             else holding_phrases.filter(search_vector=tsquery)
         )
         holds = [Q(word_vector=holding_tsquery(word)) for word in reading.words if word.forms]
+        holds += [holds_word_pairs(pair) for pair in reading.neighbours()]
+        holding = self.filter(*holds)
+        if any(not word.forms for word in reading.words):  # a syllable alone: anywhere
+            holding = holding.filter(search_vector=tsquery)
         names = Q(entity_ids__overlap=list(reading.named_entities))
         if candidates is None:  # every match: what the bounded set is measured against
             found = matching
@@ -249,7 +253,7 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             kinds = [
                 holding_phrases.filter(head_vector=tsquery),
                 matching,
-                *([self.filter(reduce(operator.and_, holds))] if holds else []),
+                *([holding] if holds else []),
                 *([self.filter(names)] if reading.named_entities else []),
             ]
             latest = [kind.order_by(*by_date).values("pk")[:candidates] for kind in kinds]

@@ -58,25 +58,41 @@ def ranked_now(text: str) -> list[int]:
     return list(found.values_list("pk", flat=True)[:PAGE])
 
 
-def ranked_before(text: str) -> list[int]:
-    """The previous ranking: every folded syllable matched anywhere; the 250 most recent matches
-    in the title or lead and the 250 most recent anywhere, ranked on the title and lead,
-    an exact-diacritic match in them first."""
+def ranked_before(text: str, articles=None) -> list[int]:
+    """The previous ranking: every folded syllable matched anywhere (a quoted phrase through
+    its word pairs first); the 250 most recent matches in the title or lead and the 250
+    most recent anywhere, ranked on the title and lead, an exact-diacritic match in them
+    first."""
     from django.contrib.postgres.search import SearchRank
     from django.db.models import Case, F, Value, When
 
     from articles.models import Article
-    from articles.search.query import exact_tsquery, parse_query, reader_tsquery
+    from articles.search.query import (
+        exact_tsquery,
+        exclusions,
+        holds_word_pairs,
+        is_only_word_pairs,
+        parse_query,
+        reader_tsquery,
+        required_phrases,
+    )
 
     query = parse_query(text)
     tsquery = reader_tsquery(query)
-    articles = Article.objects.for_listing()
+    articles = Article.objects.for_listing() if articles is None else articles
     by_date = ("-published_at", "-id")
+    for phrase in required_phrases(query.text):
+        articles = articles.filter(holds_word_pairs(phrase))
+    matching = (
+        articles if is_only_word_pairs(query.text) else articles.filter(search_vector=tsquery)
+    )
     in_head = articles.filter(head_vector=tsquery).order_by(*by_date).values("pk")
-    anywhere = articles.filter(search_vector=tsquery).order_by(*by_date).values("pk")
-    found = articles.filter(
+    anywhere = matching.order_by(*by_date).values("pk")
+    found = Article.objects.for_listing().filter(
         pk__in=in_head[:PREVIOUS_CANDIDATES].union(anywhere[:PREVIOUS_CANDIDATES])
     )
+    if exclusions(query.text):
+        found = found.filter(search_vector=tsquery)
     rank = SearchRank(F("head_vector"), tsquery)
     if query.has_diacritics:
         rank = rank + Case(

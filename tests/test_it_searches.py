@@ -409,6 +409,24 @@ def test_an_accented_query_needs_no_reading(client, query):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("query", ["giá vàng", "gia vang"])
+def test_syllables_side_by_side_rank_above_the_same_syllables_apart(client, query):
+    # giá vàng is in no word list: the pairs of neighbouring words tell
+    indexed(title_vi="Lá vàng rơi, giá rét về", published_at=ago(1))
+    indexed(title_vi="Thị trường", lead_vi="Giá vàng tăng mạnh.", published_at=ago(5))
+
+    assert listed(search(client, query)) == ["Thị trường", "Lá vàng rơi, giá rét về"]
+
+
+@pytest.mark.django_db
+def test_every_word_of_the_query_must_be_there(client):
+    indexed(title_vi="Tàu ngầm lớp Kilo", published_at=ago(1))
+    indexed(title_vi="Nga thử tàu ngầm", published_at=ago(5))
+
+    assert listed(search(client, "tàu ngầm Nga")) == ["Nga thử tàu ngầm"]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("query", "written"),
     [("hòa bình", "hoà bình"), ("hoà bình", "hòa bình"), ("Thuỵ Sĩ", "Thụy Sĩ")],

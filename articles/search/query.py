@@ -1,6 +1,7 @@
 """What a reader typed, made into a query: cleaned, folded, its phrases and exclusions
 found, and the tsqueries PostgreSQL matches articles with (ArticleQuerySet.search)."""
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -130,6 +131,16 @@ class Reading:
     def preferred_form(self, word: QueryWord) -> str:
         """The form of a word typed without marks that ranks first: the most held one."""
         return word.forms[0] if word.is_toneless and word.forms and not self.literal else ""
+
+    def neighbours(self) -> list[str]:
+        """Each two neighbouring words of one syllable (folded, spaced): no known word, but
+        held side by side (`giá vàng`), found through the word pairs, they rank above the
+        same syllables apart."""
+        return [
+            f"{first.folded} {second.folded}"
+            for first, second in itertools.pairwise(self.words)
+            if not first.forms and not second.forms
+        ]
 
     def forms_ranked_first(self) -> list[str]:
         """The preferred forms of the words that have rivals (bien dong: biến động or biển
