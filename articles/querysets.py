@@ -34,7 +34,8 @@ CARD_FIELDS = (
     *("slug", "title_vi", "title_en", "lead_vi", "lead_en"),
     *("status", "published_at", "updated_at", "source", "source__name"),
 )
-SEARCH_CANDIDATES = 250  # per kind of match: in the title or lead, and anywhere
+SEARCH_CANDIDATES = 250  # the most recent of each kind of match (see search())
+BY_DATE = ("-published_at", "-id")
 EXACT_MATCH_BONUS = 0.5  # an exact-diacritic match in the title or lead ranks first
 RECENT_BOOST = 0.5  # an article published now ranks as if 1.5 times as relevant
 RECENT_HALF_LIFE_DAYS = 30
@@ -213,26 +214,26 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
     ):
         """These articles matching the reader's query, best first.
 
-        A query of plain words is read as Vietnamese words (articles.search.reading): when
-        it is the whole name or alias of an entity, the articles naming the entity come
-        first; then the articles holding more of its words of several syllables as words
-        (a syllable alone is matched wherever it is), then, of a word typed without marks,
-        those holding its most held form; its syllables apart, or in another word, only
-        match loosely, after them. Then by relevance: the weighted
-        whole text's rank (title above lead above body, repeated words counting less and
-        less, long articles less), an exact-diacritic match in the title or lead first,
-        and a boost for recent articles (RECENT_BOOST, halving every RECENT_HALF_LIFE_DAYS).
+        A query of plain words is read as Vietnamese words (articles.search.reading).
+        When it is the whole name or alias of an entity, the articles naming the entity
+        come first. Then those holding more of its words of several syllables as words,
+        or its neighbouring syllables side by side (a syllable alone is matched wherever
+        it is); then, of a word typed without marks, those holding its most held form.
+        Holding the syllables apart, or in other words, is a loose match, ranked after.
+        Then by relevance: the weighted whole text's rank (title above lead above body,
+        repeated words counting less and less, long articles less), an exact-diacritic
+        match in the title or lead first, and a boost for recent articles (RECENT_BOOST,
+        halving every RECENT_HALF_LIFE_DAYS).
 
         Only a bounded set of candidates is ranked: the most recent articles naming the
-        entity the query names, those holding every word of several syllables as a word,
-        those that match in their title or lead, and those that match anywhere. A quoted phrase is
-        looked up by its pairs of neighbouring words first, so that word positions are
-        checked only in the few articles holding all of them; a phrase of two words is one
-        pair, so holding it is matching it, and no positions are read at all.
+        entity the query names, those holding its words, those matching in their title or
+        lead, and those matching anywhere. A quoted phrase is looked up by its pairs of
+        neighbouring words first, so that word positions are checked only in the few
+        articles holding all of them; a phrase of two words is one pair, so holding it is
+        matching it, and no positions are read at all.
         """
         reading = reading or Reading()
         tsquery = syllables_tsquery(query, reading) if reading.words else reader_tsquery(query)
-        by_date = ("-published_at", "-id")
         holding_phrases = self
         for phrase in required_phrases(query.text):
             holding_phrases = holding_phrases.filter(holds_word_pairs(phrase))
@@ -241,43 +242,34 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             if is_only_word_pairs(query.text)
             else holding_phrases.filter(search_vector=tsquery)
         )
-        holds = [Q(word_vector=holding_tsquery(word)) for word in reading.words if word.forms]
-        holds += [holds_word_pairs(pair) for pair in reading.neighbours()]
-        holding = self.filter(*holds)
-        if any(not word.forms for word in reading.words):  # a syllable alone: anywhere
-            holding = holding.filter(search_vector=tsquery)
+        holds = _holding_conditions(reading)
         names = Q(entity_ids__overlap=list(reading.named_entities))
         if candidates is None:  # every match: what the bounded set is measured against
             found = matching
         else:
-            kinds = [
-                holding_phrases.filter(head_vector=tsquery),
-                matching,
-                *([holding] if holds else []),
-                *([self.filter(names)] if reading.named_entities else []),
-            ]
-            latest = [kind.order_by(*by_date).values("pk")[:candidates] for kind in kinds]
+            kinds = [holding_phrases.filter(head_vector=tsquery), matching]
+            if holds:
+                holding = self.filter(*holds)
+                if any(not word.forms for word in reading.words):  # a syllable: anywhere
+                    holding = holding.filter(search_vector=tsquery)
+                kinds.append(holding)
+            if reading.named_entities:
+                kinds.append(self.filter(names))
+            latest = [kind.order_by(*BY_DATE).values("pk")[:candidates] for kind in kinds]
             found = self.filter(pk__in=latest[0].union(*latest[1:]))
         if exclusions(query.text):
             found = found.filter(search_vector=tsquery)  # an excluded word only in the body
-        rank = SearchRank(F("search_vector"), tsquery, normalization=Value(1)) * _recency()
-        if query.has_diacritics:
-            exact_bonus = Case(
-                When(head_vector=exact_tsquery(query), then=Value(EXACT_MATCH_BONUS)),
-                default=Value(0.0),
-            )
-            rank = rank + exact_bonus
-        names_held = _counted([names] if reading.named_entities else [])
-        words_held = _counted(holds)
-        forms_held = _counted(
-            [Q(word_vector=form_tsquery(form)) for form in reading.forms_ranked_first() if form]
-        )
         found = found.annotate(
-            names_held=names_held, words_held=words_held, forms_held=forms_held, rank=rank
+            names_held=_counted([names] if reading.named_entities else []),
+            words_held=_counted(holds),
+            forms_held=_counted(
+                [Q(word_vector=form_tsquery(form)) for form in reading.forms_ranked_first()]
+            ),
+            rank=_relevance(query, tsquery),
         )
         if not order_by_rank:
             return found
-        return found.order_by("-names_held", "-words_held", "-forms_held", "-rank", *by_date)
+        return found.order_by("-names_held", "-words_held", "-forms_held", "-rank", *BY_DATE)
 
     def word_counts(self, words, at_most: int) -> dict[str, int]:
         """How many of these articles hold each word (articles.words: spelled, syllables
@@ -355,6 +347,24 @@ class TagQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff may open any tag's page; everyone else those that are public."""
         return self if user.is_staff else self.public()
+
+
+def _holding_conditions(reading) -> list:
+    """One condition for each word of several syllables of the query, held as a word, and
+    for each two neighbouring syllables that are no word, held side by side."""
+    words = [Q(word_vector=holding_tsquery(word)) for word in reading.words if word.forms]
+    return words + [holds_word_pairs(pair) for pair in reading.neighbours()]
+
+
+def _relevance(query, tsquery):
+    """The whole text's weighted rank (normalization 1: divided by 1 + the log of its
+    length) times the recency factor, plus EXACT_MATCH_BONUS for an exact-diacritic match
+    in the title or lead."""
+    rank = SearchRank(F("search_vector"), tsquery, normalization=Value(1)) * _recency()
+    if not query.has_diacritics:
+        return rank
+    exact = When(head_vector=exact_tsquery(query), then=Value(EXACT_MATCH_BONUS))
+    return rank + Case(exact, default=Value(0.0))
 
 
 def _recency():

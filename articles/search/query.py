@@ -145,7 +145,8 @@ class Reading:
     def forms_ranked_first(self) -> list[str]:
         """The preferred forms of the words that have rivals (bien dong: biến động or biển
         đông); a word with one form is held in that form or not at all."""
-        return [self.preferred_form(word) for word in self.words if len(word.forms) > 1]
+        forms = [self.preferred_form(word) for word in self.words if len(word.forms) > 1]
+        return [form for form in forms if form]
 
     @property
     def is_vietnamese(self) -> bool:
