@@ -213,7 +213,8 @@ class Article(models.Model):
     body_en = models.TextField(default="", blank=True, editable=False)
     entity_names = models.TextField(default="", blank=True, editable=False)
     # Its Vietnamese words (articles.words), read when its text is linked: those of the
-    # title, the lead and the rest, one line each; kept up to date by articles.derived.
+    # title, the lead and the rest, as written and folded (articles.words.stored_words);
+    # kept up to date by articles.derived.
     search_words = models.TextField(default="", db_default="", blank=True, editable=False)
     search_vector = models.GeneratedField(
         expression=RawSQL(SEARCH_VECTOR_SQL, ()), output_field=SearchVectorField(), db_persist=True

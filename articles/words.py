@@ -188,6 +188,14 @@ def _with_inner_words(syllables: list[str], vocabulary: Vocabulary) -> list[str]
     return words
 
 
+def stored_words(parts: Sequence[list[str]]) -> str:
+    """Words as an article stores them (search_words): each part's words (title, lead, the
+    rest) on a line of its own, then the same lines folded, so that PostgreSQL need not
+    fold them again to index both."""
+    lines = [" ".join(words) for words in parts]
+    return "\n".join([*lines, *map(fold, lines)])
+
+
 # --- A query's words --------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from articles import changes, derived
 from articles.models import Article, Entity, Mention, Paragraph, Source, Tag
 from articles.text import fold
-from articles.words import text_words
+from articles.words import stored_words, text_words
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "ingest" / "demo"
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -273,9 +273,11 @@ def _article_rows(
                 if mentions[pk]
                 for name in (name_vi, name_en)
             ),
-            "search_words": "\n".join(
-                " ".join(text_words(text))
-                for text in (title_vi, lead_vi, "\n".join(vi for _, _, vi, _ in paragraphs))
+            "search_words": stored_words(
+                [
+                    text_words(text)
+                    for text in (title_vi, lead_vi, "\n".join(vi for _, _, vi, _ in paragraphs))
+                ]
             ),
             "translation": Article.Translation.COMPLETE
             if translated

@@ -2,7 +2,14 @@
 
 import pytest
 
-from articles.words import Vocabulary, by_form, query_words, text_words, word_candidates
+from articles.words import (
+    Vocabulary,
+    by_form,
+    query_words,
+    stored_words,
+    text_words,
+    word_candidates,
+)
 
 
 @pytest.fixture
@@ -75,3 +82,11 @@ def test_a_form_without_marks_is_counted_apart_from_the_forms_that_fold_to_it():
     counted = {"chinh phu": 7, "chính phủ": 5, "chinh phụ": 1}
 
     assert by_form(counted) == {"chinh phu": 1, "chính phủ": 5, "chinh phụ": 1}
+
+
+def test_an_articles_words_are_stored_as_written_then_folded():
+    parts = [text_words("Quốc phòng"), text_words("An ninh và hoà bình"), []]
+
+    assert stored_words(parts) == (
+        "quốc_phòng\nan_ninh và hòa_bình\n\nquoc_phong\nan_ninh va hoa_binh\n"
+    )

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString
 from articles import changes
 from articles.entities.matching import Alias, Gazetteer, highlight_mentions
 from articles.models import Article, Entity, EntityAlias, Mention, Paragraph
-from articles.words import text_words
+from articles.words import stored_words, text_words
 
 GAZETTEER_KEY = "entities:gazetteer"
 
@@ -97,7 +97,7 @@ def article_texts(article: Article) -> list[tuple[str, str, int | None]]:
 
 def read_article(article: Article, gazetteer: Gazetteer) -> tuple[Counter, str]:
     """How often the article names each entity, by entity id, and its Vietnamese words
-    (articles.words): those of its title, its lead and the rest, one line each. One pass:
+    (articles.words.stored_words): its title's, its lead's and the rest's. One pass:
     the names found are words of their own, so that its words follow from its text, the
     word list and its mentions alone."""
     counts: Counter[int] = Counter()
@@ -108,7 +108,7 @@ def read_article(article: Article, gazetteer: Gazetteer) -> tuple[Counter, str]:
         if part is not None:
             spans = [(mention.start, mention.end) for mention in mentions]
             words[part] += text_words(text, spans)
-    return counts, "\n".join(" ".join(part) for part in words)
+    return counts, stored_words(words)
 
 
 def link_articles(article_ids, gazetteer: Gazetteer | None = None) -> dict[int, str]:

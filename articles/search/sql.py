@@ -11,7 +11,8 @@ the word-pair functions, and the three generated tsvector columns an article sto
   search_vector then reads only those, not every article holding the words somewhere;
 - word_vector: the article's Vietnamese words (articles.words), a word of several
   syllables one lexeme ("quốcphòng"), each as written (tone marks placed one way) and
-  folded ("quocphong"): title (A), lead (B), the rest (C).
+  folded ("quocphong"), both as search_words stores them: title (A), lead (B), the
+  rest (C).
 
 PostgreSQL has no `unaccent` here: newsreader_fold() takes the same steps as the Python
 fold of articles.text.fold(), so that a reader's folded query meets the folded text.
@@ -121,12 +122,12 @@ PHRASE_VECTOR_SQL = (
 
 
 def _word_line(number: int) -> str:
-    """One line of the search_words column (title, lead, the rest), each word one token."""
+    """One line of the search_words column (articles.words.stored_words), one token a word."""
     return f"replace(split_part(\"search_words\", E'\\n', {number}), '{WORD_JOINER}', '')"
 
 
 WORD_VECTOR_SQL = " || ".join(
-    f"setweight(to_tsvector('simple'::regconfig, {words}), '{weight}') || "
-    f"setweight(to_tsvector('simple'::regconfig, {FOLD_FUNCTION}({words})), '{weight}')"
-    for weight, words in (("A", _word_line(1)), ("B", _word_line(2)), ("C", _word_line(3)))
+    f"setweight(to_tsvector('simple'::regconfig, {_word_line(line)}), '{weight}')"
+    for weight, lines in (("A", (1, 4)), ("B", (2, 5)), ("C", (3, 6)))
+    for line in lines
 )
