@@ -216,10 +216,11 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
 
         A query of plain words is read as Vietnamese words (articles.search.reading).
         When it is the whole name or alias of an entity, the articles naming the entity
-        come first. Then those holding more of its words of several syllables as words,
-        or its neighbouring syllables side by side (a syllable alone is matched wherever
-        it is); then, of a word typed without marks, those holding its most held form.
-        Holding the syllables apart, or in other words, is a loose match, ranked after.
+        come first. Then those holding more of its words of several syllables as words (a
+        syllable alone is matched wherever it is), then more of the syllables on either
+        side of the boundary between two of its words side by side; then, of a word typed
+        without marks, those holding its most held form. Holding the syllables apart, or
+        in other words, is a loose match, ranked after.
         Then by relevance: the weighted whole text's rank (title above lead above body,
         repeated words counting less and less, long articles less), an exact-diacritic
         match in the title or lead first, and a boost for recent articles (RECENT_BOOST,
@@ -242,17 +243,17 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             if is_only_word_pairs(query.text)
             else holding_phrases.filter(search_vector=tsquery)
         )
-        holds = _holding_conditions(reading)
+        holds = [Q(word_vector=holding_tsquery(word)) for word in reading.words if word.forms]
+        side_by_side = [holds_word_pairs(pair) for pair in reading.neighbours()]
         names = Q(entity_ids__overlap=list(reading.named_entities))
         if candidates is None:  # every match: what the bounded set is measured against
             found = matching
         else:
             kinds = [holding_phrases.filter(head_vector=tsquery), matching]
             if holds:
-                holding = self.filter(*holds)
-                if any(not word.forms for word in reading.words):  # a syllable: anywhere
-                    holding = holding.filter(search_vector=tsquery)
-                kinds.append(holding)
+                kinds.append(matching.filter(*holds))
+            if side_by_side:
+                kinds.append(matching.filter(*holds, *side_by_side))
             if reading.named_entities:
                 kinds.append(self.filter(names))
             latest = [kind.order_by(*BY_DATE).values("pk")[:candidates] for kind in kinds]
@@ -262,6 +263,7 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
         found = found.annotate(
             names_held=_counted([names] if reading.named_entities else []),
             words_held=_counted(holds),
+            neighbours_held=_counted(side_by_side),
             forms_held=_counted(
                 [Q(word_vector=form_tsquery(form)) for form in reading.forms_ranked_first()]
             ),
@@ -269,7 +271,9 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
         )
         if not order_by_rank:
             return found
-        return found.order_by("-names_held", "-words_held", "-forms_held", "-rank", *BY_DATE)
+        return found.order_by(
+            "-names_held", "-words_held", "-neighbours_held", "-forms_held", "-rank", *BY_DATE
+        )
 
     def word_counts(self, words, at_most: int) -> dict[str, int]:
         """How many of these articles hold each word (articles.words: spelled, syllables
@@ -347,13 +351,6 @@ class TagQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff may open any tag's page; everyone else those that are public."""
         return self if user.is_staff else self.public()
-
-
-def _holding_conditions(reading) -> list:
-    """One condition for each word of several syllables of the query, held as a word, and
-    for each two neighbouring syllables that are no word, held side by side."""
-    words = [Q(word_vector=holding_tsquery(word)) for word in reading.words if word.forms]
-    return words + [holds_word_pairs(pair) for pair in reading.neighbours()]
 
 
 def _relevance(query, tsquery):

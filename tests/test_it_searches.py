@@ -419,6 +419,17 @@ def test_syllables_side_by_side_rank_above_the_same_syllables_apart(client, quer
 
 
 @pytest.mark.django_db
+def test_words_side_by_side_rank_above_the_same_words_apart(client):
+    indexed(title_vi="Chi tiêu quốc phòng của bộ ngành", published_at=ago(1))
+    indexed(title_vi="Bộ Quốc phòng họp báo", published_at=ago(5))
+
+    assert listed(search(client, "bo quoc phong")) == [
+        "Bộ Quốc phòng họp báo",
+        "Chi tiêu quốc phòng của bộ ngành",
+    ]
+
+
+@pytest.mark.django_db
 def test_every_word_of_the_query_must_be_there(client):
     indexed(title_vi="Tàu ngầm lớp Kilo", published_at=ago(1))
     indexed(title_vi="Nga thử tàu ngầm", published_at=ago(5))

@@ -133,13 +133,13 @@ class Reading:
         return word.forms[0] if word.is_toneless and word.forms and not self.literal else ""
 
     def neighbours(self) -> list[str]:
-        """Each two neighbouring words of one syllable (folded, spaced): no known word, but
-        held side by side (`giá vàng`), found through the word pairs, they rank above the
-        same syllables apart."""
+        """The syllables on either side of each boundary between two words of the query
+        (folded, spaced): held side by side (`giá vàng`, in no word list; the `bộ quốc` of
+        `bộ quốc phòng`), found through the word pairs, they rank above the same syllables
+        apart, after the words themselves."""
         return [
-            f"{first.folded} {second.folded}"
+            f"{first.folded.split()[-1]} {second.folded.split()[0]}"
             for first, second in itertools.pairwise(self.words)
-            if not first.forms and not second.forms
         ]
 
     def forms_ranked_first(self) -> list[str]:
