@@ -213,10 +213,6 @@ class QueryWord:
         """Typed without a single tone mark or accent: it may be any of its forms."""
         return self.folded == self.typed
 
-    @property
-    def syllables(self) -> list[str]:
-        return self.typed.split()
-
 
 def word_candidates(syllables: Sequence[str], vocabulary: Vocabulary) -> set[str]:
     """Every known word that some neighbouring syllables of the query may be: what to count
