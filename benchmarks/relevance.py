@@ -17,6 +17,7 @@ them before it read Vietnamese words (ranked_before):
     python -m benchmarks.relevance
 """
 
+import contextlib
 import io
 import json
 import math
@@ -39,9 +40,10 @@ def load_corpus() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0)
-    call_command(
-        "import_articles", str(JUDGED / "articles.ndjson"), "--publish", stdout=io.StringIO()
-    )
+    with contextlib.redirect_stderr(io.StringIO()):  # its progress bar
+        call_command(
+            "import_articles", str(JUDGED / "articles.ndjson"), "--publish", stdout=io.StringIO()
+        )
 
 
 def judged_queries() -> list[dict]:
