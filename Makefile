@@ -56,6 +56,7 @@ BENCH_ARTICLES ?= 100000
 BENCH_FLAGS ?=
 bench: install
 	$(BIN)/python -m benchmarks.run --articles $(BENCH_ARTICLES) $(BENCH_FLAGS)
+	$(BIN)/python -m benchmarks.relevance
 
 # Compile the interface translations (locale/*/django.po -> .mo) in Python: no gettext needed.
 messages: install

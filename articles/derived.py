@@ -8,6 +8,8 @@ Derived from an article's own rows and its related ones:
   facets read;
 - body_vi, body_en (its paragraphs) and entity_names (the names and aliases of what it
   mentions): the text search reads, and the tsvectors PostgreSQL generates from them;
+- search_words: its Vietnamese words (articles.words), read in the same pass as its
+  mentions, from which PostgreSQL generates the word vector;
 - translation, block_count, translated_block_count: how far its English has come;
 - its mentions and their counts, found in its text by the entity linker, and the tags
   whose rule its text meets (rule_tag_ids, articles.tagging);
@@ -25,6 +27,7 @@ that the code names them nowhere else, and that after random sequences of writes
 every path, recomputing everything from scratch changes nothing.
 """
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -36,10 +39,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from articles import changes
 from articles.changes import TEXT_FIELDS, mark, mark_categories
 from articles.entities.linking import (
-    article_texts,
     articles_to_match,
     current_gazetteer,
     names_changed,
+    read_article,
     store_mentions,
 )
 from articles.models import (
@@ -55,10 +58,12 @@ from articles.models import (
 from articles.tagging import RuleOutcome, current_tag_rules, rule_changes
 
 BATCH_IDS = 5_000  # articles recomputed per statement
-DERIVED_COLUMNS = (
+COMPUTED_IN_SQL = (
     *("tag_ids", "entity_ids", "category_ids", "body_vi", "body_en", "entity_names"),
     *("translation", "block_count", "translated_block_count"),
 )
+READ_WITH_THE_MENTIONS = ("search_words", "rule_tag_ids")
+DERIVED_COLUMNS = (*COMPUTED_IN_SQL, *READ_WITH_THE_MENTIONS)
 
 
 # --- The SQL ---------------------------------------------------------------------------------
@@ -177,7 +182,7 @@ def categories_for(tag_ids: Iterable[int], entity_ids: Iterable[int]) -> list[in
         return cursor.fetchone()[0]
 
 
-def _columns(prefix: str, columns=DERIVED_COLUMNS) -> str:
+def _columns(prefix: str, columns=COMPUTED_IN_SQL) -> str:
     return ", ".join(f"{prefix}{column}" for column in columns)
 
 
@@ -188,6 +193,7 @@ SET ({_columns("")}) = ({_columns("final.")})
 FROM final
 WHERE article.id = final.id
     AND ({_columns("article.")}) IS DISTINCT FROM ({_columns("final.")})
+RETURNING article.id
 """
 
 
@@ -199,6 +205,17 @@ FROM {staged} AS staged JOIN final ON final.id = staged.id
 """
 
 
+_STORE_READ_SQL = f"""
+UPDATE articles_article AS article
+SET ({_columns("", READ_WITH_THE_MENTIONS)}) = (read.words, read.tag_ids::bigint[])
+FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS read(id, words, tag_ids)
+WHERE article.id = read.id
+    AND ({_columns("article.", READ_WITH_THE_MENTIONS)})
+        IS DISTINCT FROM (read.words, read.tag_ids::bigint[])
+RETURNING article.id
+"""
+
+
 # --- Recomputing -----------------------------------------------------------------------------
 
 
@@ -206,35 +223,56 @@ def refresh(article_ids: Iterable[int], *, relink: Iterable[int] = ()) -> int:
     """Recompute every derived column of these articles, in bulk SQL, after finding the
     mentions again in the text of those in `relink`. Returns how many articles changed."""
     article_ids, relink = set(article_ids), set(relink)
-    with changes.not_noticed(), transaction.atomic():
+    with changes.not_noticed(), transaction.atomic(), connection.cursor() as cursor:
+        changed = set()
         if relink:
-            _match_texts(sorted(relink))
-        changed = 0
+            changed.update(_read_again(sorted(relink), cursor))
         ordered = sorted(article_ids | relink)
-        with connection.cursor() as cursor:
-            for start in range(0, len(ordered), BATCH_IDS):
-                cursor.execute(_refresh_sql(), [ordered[start : start + BATCH_IDS]])
-                changed += cursor.rowcount
-    return changed
+        for start in range(0, len(ordered), BATCH_IDS):
+            cursor.execute(_refresh_sql(), [ordered[start : start + BATCH_IDS]])
+            changed.update(pk for (pk,) in cursor.fetchall())
+    return len(changed)
 
 
-def _match_texts(article_ids: list[int]) -> None:
-    """Find again what the articles' text names: the entities it mentions, and the tags
-    whose rule it meets."""
-    mentions, rule_tags = _matched((article, None) for article in articles_to_match(article_ids))
-    store_mentions(mentions)
-    store_rule_tags(rule_tags)
+@dataclass(frozen=True)
+class TextRead:
+    """What an article's text names: the entities it mentions, with how often, its words
+    (articles.words), and the tags whose rule it meets."""
+
+    mentions: Counter
+    words: str
+    rule_tag_ids: list[int]
 
 
-def _matched(articles: Iterable[tuple[Article, list | None]]) -> tuple[dict, dict]:
-    """For each (article, its paragraphs, or None for its stored ones): the entities its
-    text mentions, with how often, and the tags whose rule it meets; by article id."""
+def _read(articles: Iterable[tuple[Article, list | None]]) -> dict[int, TextRead]:
+    """What each (article, its paragraphs, or None for its stored ones) names; by id."""
     gazetteer, rules = current_gazetteer(), current_tag_rules()
-    mentions, rule_tags = {}, {}
+    found = {}
     for article, paragraphs in articles:
-        mentions[article.pk] = gazetteer.count_mentions(article_texts(article, paragraphs))
-        rule_tags[article.pk] = rules.tag_ids(article, paragraphs)
-    return mentions, rule_tags
+        mentions, words = read_article(article, gazetteer, paragraphs)
+        found[article.pk] = TextRead(mentions, words, rules.tag_ids(article, paragraphs))
+    return found
+
+
+def _read_again(article_ids: list[int], cursor) -> list[int]:
+    """Read the stored articles' text again, and store what it names; the ids of the
+    articles whose words or rule tags changed."""
+    found = _read((article, None) for article in articles_to_match(article_ids))
+    store_mentions({pk: read.mentions for pk, read in found.items()})
+    ids = list(found)
+    cursor.execute(
+        _STORE_READ_SQL,
+        [
+            ids,
+            [found[pk].words for pk in ids],
+            [_array(found[pk].rule_tag_ids) for pk in ids],
+        ],
+    )
+    return [pk for (pk,) in cursor.fetchall()]
+
+
+def _array(ids: list[int]) -> str:
+    return "{" + ",".join(map(str, ids)) + "}"
 
 
 def store_rule_tags(rule_tags: dict[int, list[int]]) -> int:
@@ -250,7 +288,7 @@ UPDATE {Article._meta.db_table} AS article SET rule_tag_ids = found.tag_ids::big
 FROM unnest(%s::bigint[], %s::text[]) AS found(id, tag_ids)
 WHERE article.id = found.id AND article.rule_tag_ids IS DISTINCT FROM found.tag_ids::bigint[]
 """,
-            [ids, ["{" + ",".join(map(str, rule_tags[pk])) + "}" for pk in ids]],
+            [ids, [_array(rule_tags[pk]) for pk in ids]],
         )
         return cursor.rowcount
 
@@ -329,10 +367,11 @@ def create_articles(
             for article, own in zip(articles, tags, strict=True)
             for tag in own
         )
-        mentions, rule_tags = _matched(zip(articles, paragraphs, strict=True))
-        store_mentions(mentions)
+        found = _read(zip(articles, paragraphs, strict=True))
+        store_mentions({pk: read.mentions for pk, read in found.items()})
         for article in articles:
-            article.rule_tag_ids = rule_tags[article.pk]
+            article.search_words = found[article.pk].words
+            article.rule_tag_ids = found[article.pk].rule_tag_ids
         _insert(articles)
     changes.mark()  # readers' pages go stale once this commits
 
@@ -358,7 +397,7 @@ def _insert(articles: list[Article]) -> None:
     fields = [
         field
         for field in Article._meta.concrete_fields
-        if not field.generated and field.column not in DERIVED_COLUMNS
+        if not field.generated and field.column not in COMPUTED_IN_SQL
     ]
     columns = [connection.ops.quote_name(field.column) for field in fields]
     listed = ", ".join(columns)
@@ -492,8 +531,19 @@ def _tag_deleted(sender, instance, **kwargs):
 def _entity_written(sender, instance, **kwargs):
     """Its names are searched as part of the articles that mention it."""
     names_changed()
-    mark_categories(getattr(instance, "_in_rules_of", ()))  # deleted: see above
     mark(_articles_holding("entity_ids", instance.pk))
+
+
+def _entity_deleting(sender, instance, **kwargs):
+    """Note the articles that name it, before its mentions go with it."""
+    instance._named_in = _articles_holding("entity_ids", instance.pk)
+
+
+def _entity_deleted(sender, instance, **kwargs):
+    """Its names were words of the articles that named it: they are read again."""
+    names_changed()
+    mark_categories(getattr(instance, "_in_rules_of", ()))  # see above
+    mark(getattr(instance, "_named_in", ()), texts_changed=True)
 
 
 def _alias_written(sender, instance, **kwargs):
@@ -532,7 +582,8 @@ def connect() -> None:
         pre_delete.connect(_rule_member_deleting, sender=model)
     post_delete.connect(_tag_deleted, sender=Tag)
     post_save.connect(_entity_written, sender=Entity)
-    post_delete.connect(_entity_written, sender=Entity)
+    pre_delete.connect(_entity_deleting, sender=Entity)
+    post_delete.connect(_entity_deleted, sender=Entity)
     post_save.connect(_alias_written, sender=EntityAlias)
     post_delete.connect(_alias_written, sender=EntityAlias)
     post_delete.connect(_category_deleted, sender=Category)

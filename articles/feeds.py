@@ -49,7 +49,7 @@ def feed_input(*first: str) -> PageInput:
 
 
 LIST_FEED_INPUT = feed_input()
-SEARCH_FEED_INPUT = feed_input("q")
+SEARCH_FEED_INPUT = feed_input("q", "literal")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from articles.models import Category, Entity, Source, Tag
 from articles.querysets import FACET_WINDOW, SEARCH_CANDIDATES, with_counts
 from articles.search.highlight import attach_snippets
 from articles.search.query import SearchQuery
+from articles.search.reading import read
 from newsreader.pagecache import PageInput, remember
 
 FACET_SIZE = 8
@@ -33,7 +34,7 @@ def list_input(filter_class, *first: str) -> PageInput:
 
 
 LIST_INPUT = list_input(ArticleFilter)
-SEARCH_INPUT = list_input(SearchFilter, "q")
+SEARCH_INPUT = list_input(SearchFilter, "q", "literal")
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ class ListQuery:
 
     def __init__(self, params: QueryDict, articles: QuerySet, search: SearchQuery | None = None):
         self.params, self.articles, self.search = params, articles, search
+        # how a search's words are read (articles.search.reading): as typed, with ?literal=1
+        self.reading = read(search, literal=params.get("literal") == "1") if search else None
         filter_class = SearchFilter if search else ArticleFilter
         # the filters are only set up and checked when the reader filtered; the filters
         # aside, which shows their form, is kept (see the template)
@@ -86,7 +89,7 @@ class ListQuery:
             by_date = newest_first or (
                 self.filtering and self.filterset.form.cleaned_data["sort"] in ("newest", "oldest")
             )
-            found = found.search(self.search, order_by_rank=not by_date)
+            found = found.search(self.search, self.reading, order_by_rank=not by_date)
         return found.latest_first() if newest_first else found
 
     def active(self, name_of=str) -> list[tuple[str, str | tuple[str, str]]]:

@@ -30,7 +30,13 @@ from articles.querysets import (
     ParagraphQuerySet,
     TagQuerySet,
 )
-from articles.search.sql import FOLD_FUNCTION, HEAD_VECTOR_SQL, PHRASE_VECTOR_SQL, SEARCH_VECTOR_SQL
+from articles.search.sql import (
+    FOLD_FUNCTION,
+    HEAD_VECTOR_SQL,
+    PHRASE_VECTOR_SQL,
+    SEARCH_VECTOR_SQL,
+    WORD_VECTOR_SQL,
+)
 from articles.text import count_words
 from newsreader import addresses
 
@@ -220,6 +226,10 @@ class Article(models.Model):
     body_vi = models.TextField(default="", blank=True, editable=False)
     body_en = models.TextField(default="", blank=True, editable=False)
     entity_names = models.TextField(default="", blank=True, editable=False)
+    # Its Vietnamese words (articles.words), read when its text is linked: those of the
+    # title, the lead and the rest, as written and folded (articles.words.stored_words);
+    # kept up to date by articles.derived.
+    search_words = models.TextField(default="", db_default="", blank=True, editable=False)
     search_vector = models.GeneratedField(
         expression=RawSQL(SEARCH_VECTOR_SQL, ()), output_field=SearchVectorField(), db_persist=True
     )
@@ -228,6 +238,9 @@ class Article(models.Model):
     )
     phrase_vector = models.GeneratedField(
         expression=RawSQL(PHRASE_VECTOR_SQL, ()), output_field=SearchVectorField(), db_persist=True
+    )
+    word_vector = models.GeneratedField(
+        expression=RawSQL(WORD_VECTOR_SQL, ()), output_field=SearchVectorField(), db_persist=True
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
@@ -282,6 +295,7 @@ class Article(models.Model):
         excluded_fields=[
             *("rule_tag_ids", "entity_ids", "category_ids", "body_vi", "body_en", "entity_names"),
             *("search_vector", "head_vector", "phrase_vector", "translation", "block_count"),
+            *("search_words", "word_vector"),
             *("translated_block_count", "content_fingerprint", "source_fields"),
         ],
     )
@@ -300,6 +314,7 @@ class Article(models.Model):
             GinIndex(fields=["search_vector"], name="article_search_idx"),
             GinIndex(fields=["head_vector"], name="article_head_search_idx"),
             GinIndex(fields=["phrase_vector"], name="article_phrase_search_idx"),
+            GinIndex(fields=["word_vector"], name="article_word_search_idx"),
             GinIndex(
                 OpClass(Func(F("title_vi"), function=FOLD_FUNCTION), name="gin_trgm_ops"),
                 name="article_title_vi_trgm_idx",

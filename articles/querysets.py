@@ -5,32 +5,40 @@ from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, models
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Value, When
+from django.db.models.functions import Cast, Coalesce, Extract, Greatest, Least, Now, Power
 from django.utils import timezone
 
 from articles import changes
 from articles.search.query import (
+    Reading,
     exact_tsquery,
     exclusions,
+    form_tsquery,
+    holding_tsquery,
     holds_word_pairs,
     is_only_word_pairs,
     reader_tsquery,
     required_phrases,
+    syllables_tsquery,
 )
 from articles.text import fold
 
 FACET_ARRAYS = ("category_ids", "tag_ids", "entity_ids")
 SEARCH_COLUMNS = (
-    *("body_vi", "body_en", "entity_names"),
-    *("search_vector", "head_vector", "phrase_vector"),
+    *("body_vi", "body_en", "entity_names", "search_words"),
+    *("search_vector", "head_vector", "phrase_vector", "word_vector"),
 )
 VERSION_FIELDS = ("id", "slug", "updated_at", "status", "published_at")
 CARD_FIELDS = (
     *("slug", "title_vi", "title_en", "lead_vi", "lead_en"),
     *("status", "published_at", "updated_at", "source", "source__name"),
 )
-SEARCH_CANDIDATES = 250  # per kind of match: in the title or lead, and anywhere
+SEARCH_CANDIDATES = 250  # the most recent of each kind of match (see search())
+BY_DATE = ("-published_at", "-id")
 EXACT_MATCH_BONUS = 0.5  # an exact-diacritic match in the title or lead ranks first
+RECENT_BOOST = 0.5  # an article published now ranks as if 1.5 times as relevant
+RECENT_HALF_LIFE_DAYS = 30
 FACET_WINDOW = 10_000  # facets count over at most the latest 10,000 articles of a list
 
 
@@ -197,19 +205,36 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
                 counts[facet].append((value, n))
         return counts
 
-    def search(self, query, order_by_rank: bool = True, candidates: int | None = SEARCH_CANDIDATES):
+    def search(
+        self,
+        query,
+        reading=None,
+        order_by_rank: bool = True,
+        candidates: int | None = SEARCH_CANDIDATES,
+    ):
         """These articles matching the reader's query, best first.
 
-        Only a bounded set of candidates is ranked: the most recent articles that match in
-        their title or lead, and the most recent that match anywhere. They are ranked on
-        the small title-and-lead vector (title above lead; a body-only match ranks below
-        both), so no article's whole text is read to rank it. A quoted phrase is looked up
-        by its pairs of neighbouring words first, so that word positions are checked only
-        in the few articles holding all of them; a phrase of two words is one pair, so
-        holding it is matching it, and no positions are read at all.
+        A query of plain words is read as Vietnamese words (articles.search.reading).
+        When it is the whole name or alias of an entity, the articles naming the entity
+        come first. Then those holding more of its words of several syllables as words (a
+        syllable alone is matched wherever it is), then more of the syllables on either
+        side of the boundary between two of its words side by side; then, of a word typed
+        without marks, those holding its most held form. Holding the syllables apart, or
+        in other words, is a loose match, ranked after.
+        Then by relevance: the weighted whole text's rank (title above lead above body,
+        repeated words counting less and less, long articles less), an exact-diacritic
+        match in the title or lead first, and a boost for recent articles (RECENT_BOOST,
+        halving every RECENT_HALF_LIFE_DAYS).
+
+        Only a bounded set of candidates is ranked: the most recent articles naming the
+        entity the query names, those holding its words, those matching in their title or
+        lead, and those matching anywhere. A quoted phrase is looked up by its pairs of
+        neighbouring words first, so that word positions are checked only in the few
+        articles holding all of them; a phrase of two words is one pair, so holding it is
+        matching it, and no positions are read at all.
         """
-        tsquery = reader_tsquery(query)
-        by_date = ("-published_at", "-id")
+        reading = reading or Reading()
+        tsquery = syllables_tsquery(query, reading) if reading.words else reader_tsquery(query)
         holding_phrases = self
         for phrase in required_phrases(query.text):
             holding_phrases = holding_phrases.filter(holds_word_pairs(phrase))
@@ -218,23 +243,53 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             if is_only_word_pairs(query.text)
             else holding_phrases.filter(search_vector=tsquery)
         )
-        in_head = holding_phrases.filter(head_vector=tsquery).order_by(*by_date).values("pk")
-        anywhere = matching.order_by(*by_date).values("pk")
+        holds = [Q(word_vector=holding_tsquery(word)) for word in reading.words if word.forms]
+        side_by_side = [holds_word_pairs(pair) for pair in reading.neighbours()]
+        names = Q(entity_ids__overlap=list(reading.named_entities))
         if candidates is None:  # every match: what the bounded set is measured against
             found = matching
         else:
-            found = self.filter(pk__in=in_head[:candidates].union(anywhere[:candidates]))
+            kinds = [holding_phrases.filter(head_vector=tsquery), matching]
+            if holds:
+                kinds.append(matching.filter(*holds))
+            if side_by_side:
+                kinds.append(matching.filter(*holds, *side_by_side))
+            if reading.named_entities:
+                kinds.append(self.filter(names))
+            latest = [kind.order_by(*BY_DATE).values("pk")[:candidates] for kind in kinds]
+            found = self.filter(pk__in=latest[0].union(*latest[1:]))
         if exclusions(query.text):
             found = found.filter(search_vector=tsquery)  # an excluded word only in the body
-        rank = SearchRank(F("head_vector"), tsquery)
-        if query.has_diacritics:
-            exact_bonus = Case(
-                When(head_vector=exact_tsquery(query), then=Value(EXACT_MATCH_BONUS)),
-                default=Value(0.0),
-            )
-            rank = rank + exact_bonus
-        found = found.annotate(rank=rank)
-        return found.order_by("-rank", *by_date) if order_by_rank else found
+        found = found.annotate(
+            names_held=_counted([names] if reading.named_entities else []),
+            words_held=_counted(holds),
+            neighbours_held=_counted(side_by_side),
+            forms_held=_counted(
+                [Q(word_vector=form_tsquery(form)) for form in reading.forms_ranked_first()]
+            ),
+            rank=_relevance(query, tsquery),
+        )
+        if not order_by_rank:
+            return found
+        return found.order_by(
+            "-names_held", "-words_held", "-neighbours_held", "-forms_held", "-rank", *BY_DATE
+        )
+
+    def word_counts(self, words, at_most: int) -> dict[str, int]:
+        """How many of these articles hold each word (articles.words: spelled, syllables
+        spaced) as a word, counted up to `at_most` each: one query, through the index."""
+        words = sorted(set(words))
+        if not words:
+            return {}
+        parts, params = [], []
+        for word in words:
+            holding = self.filter(word_vector=form_tsquery(word)).order_by().values("pk")
+            sql, holding_params = holding[:at_most].query.sql_with_params()
+            parts.append(f"SELECT %s, count(*) FROM ({sql}) AS holding")
+            params += [word, *holding_params]
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            return dict(cursor.fetchall())
 
     def may_name(self, names):
         """Articles whose text may name any of these: the same words in a row, in any case,
@@ -296,6 +351,33 @@ class TagQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff may open any tag's page; everyone else those that are public."""
         return self if user.is_staff else self.public()
+
+
+def _relevance(query, tsquery):
+    """The whole text's weighted rank (normalization 1: divided by 1 + the log of its
+    length) times the recency factor, plus EXACT_MATCH_BONUS for an exact-diacritic match
+    in the title or lead."""
+    rank = SearchRank(F("search_vector"), tsquery, normalization=Value(1)) * _recency()
+    if not query.has_diacritics:
+        return rank
+    exact = When(head_vector=exact_tsquery(query), then=Value(EXACT_MATCH_BONUS))
+    return rank + Case(exact, default=Value(0.0))
+
+
+def _recency():
+    """1 + RECENT_BOOST for an article published now, halving every RECENT_HALF_LIFE_DAYS
+    towards 1 (an unpublished draft: 1). In floating point: PostgreSQL's numeric powers
+    cost more than the rest of the ranking."""
+    age_seconds = Cast(Extract(Now() - F("published_at"), "epoch"), FloatField())
+    halvings = Greatest(age_seconds, Value(0.0)) / Value(86_400.0 * RECENT_HALF_LIFE_DAYS)
+    boost = Value(RECENT_BOOST) * Power(Value(0.5), Least(halvings, Value(1000.0)))
+    return Value(1.0) + Coalesce(boost, Value(0.0))
+
+
+def _counted(conditions: list[Q]):
+    """How many of the conditions hold, as a number to order by."""
+    cases = [Case(When(condition, then=Value(1)), default=Value(0)) for condition in conditions]
+    return reduce(operator.add, cases, Value(0))
 
 
 def _related(model, field: str):

@@ -15,6 +15,13 @@ STROKED_LETTERS = "đĐøØłŁ"
 UNSTROKED_LETTERS = "ddooll"
 _UNSTROKE = str.maketrans(STROKED_LETTERS, UNSTROKED_LETTERS)
 _FALLBACK_SLUG = "article"
+# A tone mark on the second vowel of an open oa, oe or uy (hoà, khoẻ, thuỵ: the newer
+# placement), in NFD; not after q, where the u belongs to the consonant (quý), nor on a
+# vowel with a mark of its own (tuệ).
+_NEWER_TONE_PLACEMENT = re.compile(
+    r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])"
+    r"(?![^\W\d_]|[\u0300-\u036f])"
+)
 
 
 def normalize_text(text: str) -> str:
@@ -37,6 +44,15 @@ def fold(text: str) -> str:
     """
     decomposed = unicodedata.normalize("NFD", text)
     return _COMBINING_MARKS.sub("", decomposed).translate(_UNSTROKE).lower()
+
+
+def normalize_tones(text: str) -> str:
+    """The text in NFC with every tone mark where the older, commoner placement puts it:
+    `hoà` → `hòa`, `thuỵ` → `thụy`, `khoẻ` → `khỏe`. Both are correct spellings of one word,
+    so whatever compares words as written (search) compares them after this.
+    """
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", _NEWER_TONE_PLACEMENT.sub(r"\1\3\2", decomposed))
 
 
 def cut_at_word(text: str, limit: int, *, ellipsis: str = "", separator: str = " ") -> str:

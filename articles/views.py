@@ -39,6 +39,13 @@ def search(request: HttpRequest) -> HttpResponse:
     if query.is_searchable:
         context |= article_list(request, Article.objects.for_cards(), search=query)
         context["feeds"] = feed_choices(context["list_query"])
+        as_typed = request.GET.copy()
+        as_typed.pop("page", None)
+        as_typed["literal"] = "1"
+        context |= {
+            "reading": context["list_query"].reading,
+            "as_typed_query": as_typed.urlencode(),
+        }
         context["suggestions"] = did_you_mean(query, found=context["page"].paginator.count)
     return _list_page(request, "articles/search.html", context)
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from articles import changes, derived
 from articles.models import Article, Entity, Mention, Paragraph, Source, Tag
 from articles.text import fold
+from articles.words import stored_words, text_words
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "ingest" / "demo"
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -81,17 +82,17 @@ BATCH = 20_000
 
 
 @dataclass(frozen=True)
-class Vocabulary:
+class DemoWords:
     vietnamese: list[str]
     english: list[str]
 
 
-def demo_vocabulary() -> Vocabulary:
+def demo_vocabulary() -> DemoWords:
     vietnamese, english = [], []
     for path in sorted(DEMO_DIR.glob("*.txt")):
         words = WORD.findall(path.read_text(encoding="utf-8"))
         (english if path.name.endswith(".en.txt") else vietnamese).extend(words)
-    return Vocabulary([w.lower() for w in vietnamese], [w.lower() for w in english])
+    return DemoWords([w.lower() for w in vietnamese], [w.lower() for w in english])
 
 
 def ensure_pool(rng: random.Random) -> tuple[list[tuple[int, str, str]], list[int], list[int]]:
@@ -211,7 +212,7 @@ ARTICLE_COLUMNS = [
     *("credit", "author", "source_id", "source_url", "status", "published_at", "needs_review"),
     *("import_ref", "import_digest", "created_at", "updated_at"),
     *("tag_ids", "entity_ids", "category_ids", "body_vi", "body_en", "entity_names"),
-    *("translation", "block_count", "translated_block_count"),
+    *("translation", "block_count", "translated_block_count", "search_words"),
 ]
 
 
@@ -271,6 +272,12 @@ def _article_rows(
                 for pk, name_vi, name_en in chosen
                 if mentions[pk]
                 for name in (name_vi, name_en)
+            ),
+            "search_words": stored_words(
+                [
+                    text_words(text)
+                    for text in (title_vi, lead_vi, "\n".join(vi for _, _, vi, _ in paragraphs))
+                ]
             ),
             "translation": Article.Translation.COMPLETE
             if translated

@@ -10,13 +10,14 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def bench_database_name(articles: int) -> str:
+def bench_database_name(articles: int | str) -> str:
     return f"newsreader_bench_{articles}"
 
 
-def use_bench_database(articles: int) -> str:
-    """Set DATABASE_URL to the database for a corpus of this size (created if missing)."""
-    name = bench_database_name(articles)
+def use_bench_database(articles: int, name: str | None = None) -> str:
+    """Set DATABASE_URL to the database for a corpus of this size, or of this name
+    (created if missing)."""
+    name = bench_database_name(name or articles)
     url = os.environ.get("DATABASE_URL", "").strip()
     if url:
         import psycopg

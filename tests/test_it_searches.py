@@ -281,6 +281,179 @@ def test_an_exact_diacritic_match_ranks_above_a_folded_one(client):
     assert listed(search(client, "Nhật")) == ["Nhật ký hành trình", "Nhặt rác trên biển"]
 
 
+# --- Vietnamese words ----------------------------------------------------------------------------
+
+
+def japan_also_called_nhat() -> Entity:
+    """Japan, also called by its one-syllable alias Nhật, as the starter entities have it."""
+    entity = japan()
+    EntityAliasFactory(entity=entity, text="Nhật", language="vi")
+    return entity
+
+
+def interpretation(response) -> str:
+    """The line that says how an unaccented query was read, as text."""
+    found = re.search(r'<p class="interpretation">(.*?)</p>', response.text, re.S)
+    return re.sub(r"<[^>]+>", "", unescape(found[1])) if found else ""
+
+
+def as_typed_link(response) -> str:
+    found = re.search(r'<p class="interpretation">.*?<a href="([^"]*)">', response.text, re.S)
+    return unescape(found[1]) if found else ""
+
+
+@pytest.mark.django_db
+def test_an_unaccented_word_finds_articles_holding_it_above_those_with_its_syllables_apart(
+    client,
+):
+    indexed(
+        title_vi="Triều Tiên phóng tên lửa",
+        lead_vi="Quân đội Hàn Quốc phóng pháo sáng; Hàn Quốc phong tỏa vùng biển.",
+        published_at=ago(1),
+    )
+    indexed(title_vi="Ngân sách", lead_vi="Chi tiêu quốc phòng tăng.", published_at=ago(5))
+    indexed(title_vi="Bộ trưởng Quốc phòng Mỹ thăm Hà Nội", published_at=ago(9))
+
+    assert listed(search(client, "quoc phong")) == [
+        "Bộ trưởng Quốc phòng Mỹ thăm Hà Nội",
+        "Ngân sách",
+        "Triều Tiên phóng tên lửa",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["nhật ký", "nhat ky", "Nhật ký"])
+def test_a_word_typed_ranks_above_an_entity_named_by_one_of_its_syllables(client, query):
+    japan_also_called_nhat()
+    # newer, with the word's syllables everywhere, and naming Japan by its alias Nhật
+    indexed(
+        title_vi="Nhật và Mỹ ký hiệp định",
+        lead_vi="Nhật Bản và Mỹ ký thêm thỏa thuận, Nhật cam kết ký tiếp.",
+        published_at=ago(1),
+    )
+    indexed(title_vi="Thủ tướng Nhật thăm Hà Nội, hai bên ký kết", published_at=ago(2))
+    indexed(title_vi="Sách mới", lead_vi="Cuốn nhật ký của người lính.", published_at=ago(8))
+
+    assert listed(search(client, query)) == [
+        "Sách mới",
+        "Nhật và Mỹ ký hiệp định",
+        "Thủ tướng Nhật thăm Hà Nội, hai bên ký kết",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_daily_newspaper_is_not_taken_for_japan(client):
+    japan_also_called_nhat()
+    indexed(title_vi="Nhật tăng chi tiêu, báo chí đưa tin", published_at=ago(1))
+    indexed(title_vi="Tòa soạn", lead_vi="Một tờ nhật báo ở Hà Nội.", published_at=ago(5))
+
+    assert listed(search(client, "nhật báo"))[0] == "Tòa soạn"
+
+
+@pytest.mark.django_db
+def test_a_whole_alias_finds_the_articles_naming_its_entity_first(client):
+    japan_also_called_nhat()
+    indexed(title_vi="Cuốn nhật ký", published_at=ago(1))
+    indexed(title_vi="Thủ tướng Nhật thăm Hà Nội", published_at=ago(5))
+
+    assert listed(search(client, "Nhật")) == ["Thủ tướng Nhật thăm Hà Nội", "Cuốn nhật ký"]
+
+
+@pytest.mark.django_db
+def test_an_accented_word_ranks_above_a_word_with_the_same_letters_and_other_tones(client):
+    # newer, in the title, and said three times: still below
+    indexed(
+        title_vi="Giá vàng biến động",
+        lead_vi="Thị trường biến động mạnh, biến động kéo dài.",
+        published_at=ago(1),
+    )
+    indexed(title_vi="Tuần tra", lead_vi="Tàu cá ra khơi ở Biển Đông.", published_at=ago(9))
+
+    assert listed(search(client, "biển đông")) == ["Tuần tra", "Giá vàng biến động"]
+
+
+@pytest.mark.django_db
+def test_an_unaccented_word_ranks_the_form_the_articles_use_most_first(client):
+    for hours in (1, 2, 3):
+        indexed(title_vi=f"Giá vàng biến động {hours}", published_at=ago(hours))
+    indexed(title_vi="Tuần tra", lead_vi="Tàu cá ra khơi ở Biển Đông.", published_at=ago(0))
+
+    found = listed(search(client, "bien dong"))
+
+    assert found[:3] == ["Giá vàng biến động 1", "Giá vàng biến động 2", "Giá vàng biến động 3"]
+    assert found[3:] == ["Tuần tra"]
+
+
+@pytest.mark.django_db
+def test_an_unaccented_query_says_how_it_was_read_and_links_to_it_as_typed(client):
+    indexed(title_vi="Chi tiêu quốc phòng tăng", published_at=ago(2))
+    indexed(title_vi="Quốc phong của làng", published_at=ago(1))
+    indexed(title_vi="Hợp tác quốc phòng", published_at=ago(3))
+
+    response = client.get("/search/", {"q": "quoc phong"})
+
+    assert interpretation(response) == "Kết quả cho quốc phòng · Tìm đúng “quoc phong” như đã gõ"
+    assert listed(response)[2] == "Quốc phong của làng"
+    as_typed = client.get("/search/" + as_typed_link(response))
+    assert as_typed_link(response) == "?q=quoc+phong&literal=1"
+    assert interpretation(as_typed) == ""
+    assert listed(as_typed)[0] == "Quốc phong của làng"  # the newest, no form preferred
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["biển đông", "hòa bình", "Đất hiếm"])
+def test_an_accented_query_needs_no_reading(client, query):
+    indexed(title_vi="Biển Đông hòa bình, đất hiếm")
+
+    assert interpretation(client.get("/search/", {"q": query})) == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["giá vàng", "gia vang"])
+def test_syllables_side_by_side_rank_above_the_same_syllables_apart(client, query):
+    # giá vàng is in no word list: the pairs of neighbouring words tell
+    indexed(title_vi="Lá vàng rơi, giá rét về", published_at=ago(1))
+    indexed(title_vi="Thị trường", lead_vi="Giá vàng tăng mạnh.", published_at=ago(5))
+
+    assert listed(search(client, query)) == ["Thị trường", "Lá vàng rơi, giá rét về"]
+
+
+@pytest.mark.django_db
+def test_words_side_by_side_rank_above_the_same_words_apart(client):
+    indexed(title_vi="Chi tiêu quốc phòng của bộ ngành", published_at=ago(1))
+    indexed(title_vi="Bộ Quốc phòng họp báo", published_at=ago(5))
+
+    assert listed(search(client, "bo quoc phong")) == [
+        "Bộ Quốc phòng họp báo",
+        "Chi tiêu quốc phòng của bộ ngành",
+    ]
+
+
+@pytest.mark.django_db
+def test_every_word_of_the_query_must_be_there(client):
+    indexed(title_vi="Tàu ngầm lớp Kilo", published_at=ago(1))
+    indexed(title_vi="Nga thử tàu ngầm", published_at=ago(5))
+
+    assert listed(search(client, "tàu ngầm Nga")) == ["Nga thử tàu ngầm"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "written"),
+    [("hòa bình", "hoà bình"), ("hoà bình", "hòa bình"), ("Thuỵ Sĩ", "Thụy Sĩ")],
+)
+def test_tone_marks_on_either_vowel_are_the_same_word(client, query, written):
+    indexed(title_vi="Tin vắn", lead_vi=f"Một chuyến đi vì {written}.", published_at=ago(1))
+    # newer, and holding both syllables, apart
+    indexed(
+        title_vi="Hòa giải",
+        lead_vi="Hai bên bình tĩnh hòa giải ở Thụy Điển, bác sĩ nói.",
+        published_at=ago(0),
+    )
+
+    assert listed(search(client, query)) == ["Tin vắn", "Hòa giải"]
+
+
 # --- English ------------------------------------------------------------------------------------
 
 
@@ -320,11 +493,15 @@ def test_html_in_article_text_is_escaped_in_the_excerpt(client):
     assert "&lt;script&gt;" in snippet and "&amp;" in snippet
 
 
-# The search page runs nine queries: the facet query (which also counts the matches); the
-# categories, tags, entities and sources it names; the page of articles with their sources;
-# their bodies, for the excerpts; the entity names like the query, for did-you-mean; and the
-# categories in the navigation.
-SEARCH_PAGE_QUERIES = 9
+# The search page runs ten queries: how many articles hold each word the query may be
+# (reading it); the facet query (which also counts the matches); the categories, tags,
+# entities and sources it names; the page of articles with their sources; their bodies, for
+# the excerpts; the entity names like the query, for did-you-mean; and the categories in the
+# navigation.
+SEARCH_PAGE_QUERIES = 10
+# Reading also uses the names of every entity (two queries), read once per process until a
+# name changes; in a test that wrote names in its own transaction, for every request.
+NAMES_QUERIES = 2
 
 
 @pytest.mark.django_db
@@ -339,7 +516,7 @@ def test_the_search_page_query_count_does_not_grow_with_the_matches(
         retag(indexed(title_vi=f"Nhật Bản {number}", published_at=ago(number)), navy)
     indexed(title_vi="Không khớp")
 
-    with django_assert_max_num_queries(SEARCH_PAGE_QUERIES):
+    with django_assert_max_num_queries(SEARCH_PAGE_QUERIES + NAMES_QUERIES):
         response = search(client, "nhat ban")
     # the next reader of the same search: the page's articles, by id
     with django_assert_max_num_queries(1):

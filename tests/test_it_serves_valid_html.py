@@ -40,6 +40,7 @@ def test_every_kind_of_page_passes_the_nu_html_checker_in_both_languages(client,
         "highlighted": f"{article.get_absolute_url()}?highlight=1",
         "search": "/search/?q=Nhật",
         "search-filtered": "/search/?q=Nhật&tag=hai-quan&translated=true",
+        "search-read": "/search/?q=quoc+phong",  # "Kết quả cho quốc phòng"
         "search-empty": "/search/",
         "category": "/categories/quoc-phong/",
         "entity": japan.get_absolute_url(),

@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from articles.text import count_words, fold, normalize_text, slugify_vi
+from articles.text import count_words, fold, normalize_text, normalize_tones, slugify_vi
 
 
 @pytest.fixture
@@ -118,3 +118,24 @@ def test_words_are_counted_between_any_whitespace():
 
 def test_empty_text_has_no_words():
     assert count_words("  \n ") == 0
+
+
+@pytest.mark.parametrize(
+    ("written", "normalized"),
+    [
+        ("hoà bình", "hòa bình"),
+        ("Thuỵ Sĩ", "Thụy Sĩ"),
+        ("khoẻ", "khỏe"),
+        ("toà án", "tòa án"),
+        ("tuỳ", "tùy"),
+        ("quý", "quý"),  # the u belongs to qu
+        ("khuỷu", "khuỷu"),  # a closed syllable: one place only
+        ("hoàng", "hoàng"),
+        ("trí tuệ", "trí tuệ"),  # the ê carries the tone: no other place
+        ("thuế", "thuế"),
+        ("Nguyễn", "Nguyễn"),
+    ],
+)
+def test_tone_marks_placed_either_way_come_out_placed_one_way(written, normalized):
+    assert normalize_tones(written) == normalized
+    assert normalize_tones(normalized) == normalized

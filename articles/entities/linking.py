@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString
 from articles import changes
 from articles.entities.matching import Alias, Gazetteer, highlight_mentions
 from articles.models import Article, Entity, EntityAlias, Mention, Paragraph
+from articles.words import stored_words, text_words
 
 NAMES_KEY = "entities:gazetteer"
 
@@ -82,23 +83,43 @@ def _names_changed_in_this_transaction() -> bool:
     )
 
 
-def article_texts(article: Article, paragraphs=None) -> list[tuple[str, str]]:
-    """(text, language) for every piece of the article that can name an entity: its
-    stored paragraphs, or those given (an article not stored yet).
+TITLE, LEAD, BODY = range(3)  # the parts of an article's words, one line each
+
+
+def article_texts(article: Article, paragraphs=None) -> list[tuple[str, str, int | None]]:
+    """(text, language, part) for every piece of the article that can name an entity (its
+    stored paragraphs, or those given: an article not stored yet); the part of its words
+    a Vietnamese piece gives (TITLE, LEAD or BODY), or None.
 
     The source's name is matched against language-neutral aliases (Reuters, AFP).
     """
     texts = [
-        (article.title_vi, "vi"),
-        (article.caption_vi, "vi"),
-        (article.title_en, "en"),
-        (article.caption_en, "en"),
+        (article.title_vi, "vi", TITLE),
+        (article.caption_vi, "vi", BODY),
+        (article.title_en, "en", None),
+        (article.caption_en, "en", None),
     ]
-    for vietnamese, english in article.aligned_blocks(paragraphs):
-        texts += [(vietnamese, "vi"), (english, "en")]
+    for number, (vietnamese, english) in enumerate(article.aligned_blocks(paragraphs)):
+        texts += [(vietnamese, "vi", BODY if number else LEAD), (english, "en", None)]
     if article.source:
-        texts.append((article.source.name, ""))
-    return [(text, language) for text, language in texts if text]
+        texts.append((article.source.name, "", None))
+    return [(text, language, part) for text, language, part in texts if text]
+
+
+def read_article(article: Article, gazetteer: Gazetteer, paragraphs=None) -> tuple[Counter, str]:
+    """How often the article names each entity, by entity id, and its Vietnamese words
+    (articles.words.stored_words): its title's, its lead's and the rest's. One pass:
+    the names found are words of their own, so that its words follow from its text, the
+    word list and its mentions alone."""
+    counts: Counter[int] = Counter()
+    words: list[list[str]] = [[], [], []]
+    for text, language, part in article_texts(article, paragraphs):
+        mentions = gazetteer.find_mentions(text, language)
+        counts.update(mention.entity_id for mention in mentions)
+        if part is not None:
+            spans = [(mention.start, mention.end) for mention in mentions]
+            words[part] += text_words(text, spans)
+    return counts, stored_words(words)
 
 
 def articles_to_match(article_ids) -> Iterable[Article]:

@@ -7,7 +7,6 @@ a fragment, the one sentence concerned is segmented into words with underthesea 
 """
 
 import functools
-import importlib.util
 import itertools
 import operator
 import re
@@ -15,13 +14,13 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import NamedTuple
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.text import fold
+from articles.words import Vocabulary, spelled, word_list
 
 VIETNAMESE = "vi"
 ENGLISH = "en"
@@ -38,7 +37,6 @@ _SENTENCE_ENDS = ".!?…\n"
 _SENTENCE_FINAL_TOKENS = frozenset(".!?…")
 _QUOTES_AND_BRACKETS = frozenset("\"'“”‘’«»()[]")
 _SEGMENTATION_WINDOW = 300  # characters either side of a mention, for very long sentences
-_WORD_LIST = ("corpus", "data", "Viet74K.txt")  # inside the underthesea package
 
 _NO_SPACE = ""
 _SPACE = " "
@@ -79,11 +77,28 @@ class Gazetteer:
     def __init__(self, aliases: Iterable[Alias], key: Callable[[str], str] | None = None):
         aliases = [alias for alias in map(_normalized_alias, aliases) if alias.text]
         self._key = key
+        self._vietnamese_names = [
+            alias.text for alias in aliases if alias.language in (VIETNAMESE, ANY_LANGUAGE)
+        ]
+        self._entities_by_name: dict[str, set[int]] = {}
+        for alias in aliases:
+            for form in {spelled(alias.text), fold(alias.text)}:
+                self._entities_by_name.setdefault(form, set()).add(alias.entity_id)
         self._neutral_index = _AliasIndex(_aliases_for(ANY_LANGUAGE, aliases), key)
         self._indexes = {
             language: _AliasIndex(_aliases_for(language, aliases), key)
             for language in (VIETNAMESE, ENGLISH)
         }
+
+    @functools.cached_property
+    def vocabulary(self) -> Vocabulary:
+        """The known Vietnamese words (articles.words): the word list's and these names."""
+        return Vocabulary(self._vietnamese_names)
+
+    def entities_named(self, text: str) -> frozenset[int]:
+        """The entities a whole name or alias is, as typed: with its marks, or without any
+        (`nhat` is Nhật, Japan; `nhặt` is no one)."""
+        return frozenset(self._entities_by_name.get(spelled(" ".join(text.split())), ()))
 
     def find_mentions(self, text: str, language: str) -> list[Mention]:
         """Non-overlapping mentions in text order; offsets index into the text given."""
@@ -450,12 +465,7 @@ def _locate_syllables(sentence: str, syllables: list[str], cursor: int) -> tuple
 @functools.cache
 def _dictionary_syllable_pairs() -> frozenset[tuple[str, str]]:
     """Every pair of neighbouring syllables inside a word of underthesea's word list, lowercase."""
-    spec = importlib.util.find_spec("underthesea")
-    if spec is None or spec.origin is None:
-        raise ModuleNotFoundError("Vietnamese entity matching needs underthesea installed")
-    word_list = Path(spec.origin).parent.joinpath(*_WORD_LIST)
     pairs = set()
-    for word in word_list.read_text(encoding="utf-8").splitlines():
-        syllables = unicodedata.normalize("NFC", word).lower().split()
-        pairs.update(itertools.pairwise(syllables))
+    for word in word_list():
+        pairs.update(itertools.pairwise(word.lower().split()))
     return frozenset(pairs)

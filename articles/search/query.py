@@ -1,6 +1,7 @@
 """What a reader typed, made into a query: cleaned, folded, its phrases and exclusions
 found, and the tsqueries PostgreSQL matches articles with (ArticleQuerySet.search)."""
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from django.utils.translation import gettext
 
 from articles.search.sql import PHRASE_PAIRS_FUNCTION
 from articles.text import cut_at_word, fold, normalize_text
+from articles.words import QueryWord, lexeme
 
 MAX_QUERY_CHARS = 200
 
@@ -97,6 +99,102 @@ def _hint_for(text: str, is_searchable: bool, was_shortened: bool) -> str:
     if was_shortened:
         return gettext("Your search was shortened to its first 200 characters.")
     return ""
+
+
+def plain_syllables(text: str) -> list[str]:
+    """The words of a query of plain words, in order; none when it has a quoted phrase, an
+    OR or an exclusion, which keep their meaning syllable by syllable."""
+    if _PHRASE_QUOTE in text or _OR_OPERATOR in text.split() or exclusions(text):
+        return []
+    return WORD.findall(_without_lone_minus(text))
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a query of plain words is read (articles.search.reading): its words, each with
+    the forms of it the articles hold, most held first; and the entities the whole query
+    names, when it is one of their names or aliases."""
+
+    words: tuple[QueryWord, ...] = ()
+    named_entities: frozenset[int] = frozenset()
+    literal: bool = False  # as typed: no form is preferred
+
+    @property
+    def interpretation(self) -> str:
+        """The query with each word typed without marks given its most held form, when
+        that differs from what was typed ("quốc phòng" for `quoc phong`), else ""."""
+        if self.literal:
+            return ""
+        shown = " ".join(self.preferred_form(word) or word.typed for word in self.words)
+        return shown if shown != " ".join(word.typed for word in self.words) else ""
+
+    def preferred_form(self, word: QueryWord) -> str:
+        """The form of a word typed without marks that ranks first: the most held one."""
+        return word.forms[0] if word.is_toneless and word.forms and not self.literal else ""
+
+    def neighbours(self) -> list[str]:
+        """The syllables on either side of each boundary between two words of the query
+        (folded, spaced): held side by side (`giá vàng`, in no word list; the `bộ quốc` of
+        `bộ quốc phòng`), found through the word pairs, they rank above the same syllables
+        apart, after the words themselves."""
+        return [
+            f"{first.folded.split()[-1]} {second.folded.split()[0]}"
+            for first, second in itertools.pairwise(self.words)
+        ]
+
+    def forms_ranked_first(self) -> list[str]:
+        """The preferred forms of the words that have rivals (bien dong: biến động or biển
+        đông); a word with one form is held in that form or not at all."""
+        forms = [self.preferred_form(word) for word in self.words if len(word.forms) > 1]
+        return [form for form in forms if form]
+
+    @property
+    def is_vietnamese(self) -> bool:
+        """Whether some word of the query is a Vietnamese word of several syllables, which
+        the English side of search, stemming words and dropping `an` as a stop word,
+        would only mistake."""
+        return any(word.forms for word in self.words)
+
+
+def holding_tsquery(word: QueryWord) -> PostgresSearchQuery:
+    """What holding the query word as a word is, in the word vector: any of its forms when
+    it was typed without marks (its folded lexeme), else the forms that keep its marks."""
+    if word.is_toneless:
+        lexemes = [lexeme(word.folded)]
+    else:
+        lexemes = [lexeme(form) for form in word.forms] or [lexeme(word.typed)]
+    return _raw(" | ".join(map(_quoted, lexemes)))
+
+
+def form_tsquery(form: str) -> PostgresSearchQuery:
+    return _raw(_quoted(lexeme(form)))
+
+
+def syllables_tsquery(query: SearchQuery, reading: Reading) -> PostgresSearchQuery:
+    """reader_tsquery() for a query read as words: its folded syllables, where those of a
+    word of several syllables are not found in the names of the entities an article
+    mentions one by one (the `nhật` of nhật ký is not Japan's alias Nhật), only together."""
+    parts = []
+    for word in reading.words:
+        syllables = [_quoted(syllable) for syllable in word.folded.split()]
+        if len(syllables) == 1:
+            parts.append(syllables[0])
+        else:
+            in_text = " & ".join(f"{syllable}:ABC" for syllable in syllables)
+            in_names = " <-> ".join(f"{syllable}:D" for syllable in syllables)
+            parts.append(f"(({in_text}) | ({in_names}))")
+    syllables = _raw(" & ".join(parts))
+    if reading.is_vietnamese:
+        return syllables
+    return syllables | _websearch(_without_lone_minus(query.text), "english")
+
+
+def _quoted(lexeme_text: str) -> str:
+    return "'" + lexeme_text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _raw(tsquery_text: str) -> PostgresSearchQuery:
+    return PostgresSearchQuery(tsquery_text, config="simple", search_type="raw")
 
 
 def query_terms(query: SearchQuery) -> list[str]:

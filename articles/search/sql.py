@@ -8,7 +8,11 @@ the word-pair functions, and the three generated tsvector columns an article sto
   diacritic match can rank above a folded one;
 - phrase_vector: every pair of neighbouring folded words ("ten lua"), so that a quoted
   phrase finds its few articles through the index; checking word positions in
-  search_vector then reads only those, not every article holding the words somewhere.
+  search_vector then reads only those, not every article holding the words somewhere;
+- word_vector: the article's Vietnamese words (articles.words), a word of several
+  syllables one lexeme ("quốcphòng"), each as written (tone marks placed one way) and
+  folded ("quocphong"), both as search_words stores them: title (A), lead (B), the
+  rest (C).
 
 PostgreSQL has no `unaccent` here: newsreader_fold() takes the same steps as the Python
 fold of articles.text.fold(), so that a reader's folded query meets the folded text.
@@ -17,6 +21,7 @@ fold of articles.text.fold(), so that a reader's folded query meets the folded t
 from django.db import connection
 
 from articles.text import STROKED_LETTERS, UNSTROKED_LETTERS
+from articles.words import JOINER as WORD_JOINER
 
 
 def sql_fold(expression_sql: str) -> str:
@@ -118,7 +123,22 @@ PHRASE_VECTOR_SQL = (
 )
 
 
-TEXT_INDEXES = ("article_search_idx", "article_head_search_idx", "article_phrase_search_idx")
+def _word_line(number: int) -> str:
+    """One line of the search_words column (articles.words.stored_words), one token a word."""
+    return f"replace(split_part(\"search_words\", E'\\n', {number}), '{WORD_JOINER}', '')"
+
+
+WORD_VECTOR_SQL = " || ".join(
+    f"setweight(to_tsvector('simple'::regconfig, {_word_line(line)}), '{weight}')"
+    for weight, lines in (("A", (1, 4)), ("B", (2, 5)), ("C", (3, 6)))
+    for line in lines
+)
+
+
+TEXT_INDEXES = (
+    *("article_search_idx", "article_head_search_idx", "article_phrase_search_idx"),
+    "article_word_search_idx",
+)
 # New entries wait in a GIN index's pending list until it outgrows this, then are merged
 # into the index in one pass. A bulk write lets the list grow sixteen times the default
 # (4 MB): merging larger lists costs about a third less per article.

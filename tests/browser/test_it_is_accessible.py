@@ -29,6 +29,7 @@ def pages(live_server, tmp_path) -> dict[str, str]:
         "article, names highlighted": f"{url}?view=parallel&highlight=1",
         "article in Vietnamese only": "/articles/chi-tieng-viet/",
         "search": "/search/?q=Nhật",
+        "search, read without marks": "/search/?q=quoc+phong",
         "category": "/categories/kinh-te/",
         "entity": hanoi.get_absolute_url(),
         "tag": "/tags/nang-luong/",

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0015_text_limits'),
+        ('articles', '0016_vietnamese_words'),
     ]
 
     operations = [

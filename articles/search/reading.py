@@ -1,0 +1,34 @@
+"""Reading a query of plain words as Vietnamese words: which neighbouring syllables make a
+word, which forms of each the published articles hold (counted through the word vector's
+index), and which entity the whole query names. Kept until the content changes."""
+
+from articles.entities.linking import current_gazetteer
+from articles.models import Article
+from articles.search.query import Reading, SearchQuery, plain_syllables
+from articles.words import by_form, query_words, word_candidates
+from newsreader.pagecache import remember
+
+COUNTED_UP_TO = 1_000  # articles holding a form: enough to tell the usual form from a rare one
+
+
+def read(query: SearchQuery, literal: bool = False) -> Reading:
+    """How the query is read; a query with a phrase, an OR or an exclusion is read syllable
+    by syllable, as typed (an empty Reading)."""
+    syllables = plain_syllables(query.text)
+    if not syllables:
+        return Reading(literal=literal)
+    return remember(("reading", query.text, literal), lambda: _read(syllables, literal))
+
+
+def _read(syllables: list[str], literal: bool) -> Reading:
+    gazetteer = current_gazetteer()
+    vocabulary = gazetteer.vocabulary
+    counts = Article.objects.published().word_counts(
+        word_candidates(syllables, vocabulary), COUNTED_UP_TO
+    )
+    counts = by_form(counts)
+    return Reading(
+        words=tuple(query_words(syllables, vocabulary, counts)),
+        named_entities=gazetteer.entities_named(" ".join(syllables)),
+        literal=literal,
+    )
