@@ -65,7 +65,11 @@ class ListQuery:
     def __init__(self, params: QueryDict, articles: QuerySet, search: SearchQuery | None = None):
         self.params, self.articles, self.search = params, articles, search
         # how a search's words are read (articles.search.reading): as typed, with ?literal=1
-        self.reading = read(search, literal=params.get("literal") == "1") if search else None
+        self.reading = (
+            read(search, params.get("literal") == "1", keep=params.get("q") == search.text)
+            if search
+            else None
+        )
         filter_class = SearchFilter if search else ArticleFilter
         # the filters are only set up and checked when the reader filtered; the filters
         # aside, which shows their form, is kept (see the template)

@@ -6,18 +6,23 @@ from articles.entities.linking import current_gazetteer
 from articles.models import Article
 from articles.search.query import Reading, SearchQuery, plain_syllables
 from articles.words import by_form, query_words, word_candidates
-from newsreader.pagecache import remember
+from newsreader.pagecache import FRAGMENT_SECONDS, remember
 
 COUNTED_UP_TO = 1_000  # articles holding a form: enough to tell the usual form from a rare one
 
 
-def read(query: SearchQuery, literal: bool = False) -> Reading:
-    """How the query is read; a query with a phrase, an OR or an exclusion is read syllable
-    by syllable, as typed (an empty Reading)."""
+def read(query: SearchQuery, literal: bool = False, keep: bool = True) -> Reading:
+    """How the query is read (kept for the next reader who asks alike, unless `keep` is
+    False: a query the site had to cut); a query with a phrase, an OR or an exclusion is
+    read syllable by syllable, as typed (an empty Reading)."""
     syllables = plain_syllables(query.text)
     if not syllables:
         return Reading(literal=literal)
-    return remember(("reading", query.text, literal), lambda: _read(syllables, literal))
+    return remember(
+        ("reading", query.text, literal),
+        lambda: _read(syllables, literal),
+        seconds=FRAGMENT_SECONDS if keep else 0,
+    )
 
 
 def _read(syllables: list[str], literal: bool) -> Reading:
