@@ -24,6 +24,7 @@ every path, recomputing everything from scratch changes nothing.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -47,14 +48,18 @@ from articles.models import (
     Mention,
     Paragraph,
     Source,
+    StoryMember,
     Tag,
 )
+from articles.stories import basis_sql, near_duplicates_sql, pairs_sql
 
 BATCH_IDS = 5_000  # articles recomputed per statement
 DERIVED_COLUMNS = (
     *("tag_ids", "entity_ids", "category_ids", "body_vi", "body_en", "entity_names"),
     *("translation", "block_count", "translated_block_count"),
 )
+# The story each article tells, kept in a table of its own (StoryMember) by find_stories().
+STORY_COLUMNS = ("story_id", "story_basis", "story_pairs_vi", "story_pairs_en", "story_bands")
 
 
 # --- The SQL ---------------------------------------------------------------------------------
@@ -171,9 +176,12 @@ FROM {staged} AS staged JOIN final ON final.id = staged.id
 # --- Recomputing -----------------------------------------------------------------------------
 
 
-def refresh(article_ids: Iterable[int], *, relink: Iterable[int] = ()) -> int:
+def refresh(
+    article_ids: Iterable[int], *, relink: Iterable[int] = (), stories_from_scratch: bool = False
+) -> int:
     """Recompute every derived column of these articles, in bulk SQL, after finding the
-    mentions again in the text of those in `relink`. Returns how many articles changed."""
+    mentions again in the text of those in `relink`, and their stories (of those whose
+    title, lead, source or time changed, or all). Returns how many rows changed."""
     article_ids, relink = set(article_ids), set(relink)
     with changes.not_noticed(), transaction.atomic():
         if relink:
@@ -184,13 +192,14 @@ def refresh(article_ids: Iterable[int], *, relink: Iterable[int] = ()) -> int:
             for start in range(0, len(ordered), BATCH_IDS):
                 cursor.execute(_refresh_sql(), [ordered[start : start + BATCH_IDS]])
                 changed += cursor.rowcount
+        changed += find_stories(ordered, from_scratch=stories_from_scratch)
     return changed
 
 
 def refresh_all(*, relink: bool = False) -> int:
     """Recompute every article's derived data (and mentions, with relink=True)."""
     ids = list(Article.objects.values_list("pk", flat=True).order_by("pk"))
-    return refresh(ids, relink=ids if relink else ())
+    return refresh(ids, relink=ids if relink else (), stories_from_scratch=True)
 
 
 def refresh_categories(category_ids: Iterable[int]) -> int:
@@ -242,6 +251,7 @@ def create_articles(
             }
         )
         _insert(articles)
+        find_stories([article.pk for article in articles])
     changes.mark()  # readers' pages go stale once this commits
 
 
@@ -328,6 +338,103 @@ def relink_entity(entity: Entity, limit: int | None = None) -> Relinked:
     return Relinked(count, left, linked=entity.mentions.count())
 
 
+# --- Stories ---------------------------------------------------------------------------------
+
+STORY_LOCK = 0x53544F52  # one transaction at a time finds stories, seeing the last one's
+
+
+def _members_sql() -> str:
+    """Bring the StoryMember rows of the articles %(ids)s up to date where what their story
+    is found from changed (all of them with %(from_scratch)s), or the article their story
+    was named after is gone; answer (id, whether its row changed) for each of those."""
+    articles, members = Article._meta.db_table, StoryMember._meta.db_table
+    return f"""
+WITH chosen AS (
+    SELECT article.id, {basis_sql("article")} AS basis,
+        {pairs_sql("article", "vi")} AS pairs_vi, {pairs_sql("article", "en")} AS pairs_en
+    FROM {articles} AS article
+    LEFT JOIN {members} AS member ON member.article_id = article.id
+    WHERE article.id = ANY(%(ids)s) AND (
+        %(from_scratch)s OR member.story_basis IS DISTINCT FROM {basis_sql("article")}
+        OR NOT EXISTS (SELECT FROM {articles} AS named WHERE named.id = member.story_id)
+    )
+),
+written AS (
+    INSERT INTO {members} AS member
+        (article_id, story_id, story_basis, story_pairs_vi, story_pairs_en, story_bands)
+    SELECT id, id, basis, pairs_vi, pairs_en,
+        newsreader_story_bands(pairs_vi) || newsreader_story_bands(pairs_en)
+    FROM chosen
+    ON CONFLICT (article_id) DO UPDATE SET
+        (story_basis, story_pairs_vi, story_pairs_en, story_bands) = (
+            EXCLUDED.story_basis, EXCLUDED.story_pairs_vi, EXCLUDED.story_pairs_en,
+            EXCLUDED.story_bands
+        )
+        WHERE (member.story_basis, member.story_pairs_vi, member.story_pairs_en,
+            member.story_bands) IS DISTINCT FROM (EXCLUDED.story_basis,
+            EXCLUDED.story_pairs_vi, EXCLUDED.story_pairs_en, EXCLUDED.story_bands)
+    RETURNING article_id
+)
+SELECT chosen.id, written.article_id IS NOT NULL
+FROM chosen LEFT JOIN written ON written.article_id = chosen.id
+"""
+
+
+def _stories_sql() -> str:
+    """Name the story of the articles %(ids)s, of those that followed them into theirs and
+    of their near-duplicates after the earliest of each one's near-duplicates and itself;
+    answer the ids whose story changed."""
+    articles, members = Article._meta.db_table, StoryMember._meta.db_table
+    near = partial(near_duplicates_sql, articles, members, "article", "member")
+    return f"""
+WITH affected(id) AS (
+    SELECT unnest(%(ids)s::bigint[])
+    UNION SELECT article_id FROM {members} WHERE story_id = ANY(%(ids)s)
+    UNION SELECT near.id FROM {articles} AS article
+        JOIN {members} AS member ON member.article_id = article.id,
+        LATERAL ({near()}) AS near
+        WHERE article.id = ANY(%(ids)s)
+),
+named AS (
+    SELECT article.id, coalesce((
+        SELECT near.id FROM ({near()}) AS near
+        WHERE (near.published_at, near.id) < (article.published_at, article.id)
+        ORDER BY near.published_at, near.id LIMIT 1
+    ), article.id) AS story_id
+    FROM affected
+    JOIN {articles} AS article ON article.id = affected.id
+    JOIN {members} AS member ON member.article_id = article.id
+)
+UPDATE {members} AS member SET story_id = named.story_id
+FROM named
+WHERE member.article_id = named.id AND member.story_id <> named.story_id
+RETURNING member.article_id
+"""
+
+
+def find_stories(article_ids: Iterable[int], *, from_scratch: bool = False) -> int:
+    """Bring the stories of these articles up to date (articles.stories), and those of the
+    articles whose story follows from theirs. Returns how many articles' rows changed."""
+    ordered = sorted(set(article_ids))
+    changed: set[int] = set()
+    with connection.cursor() as cursor:
+        moved = []
+        for start in range(0, len(ordered), BATCH_IDS):
+            ids = ordered[start : start + BATCH_IDS]
+            cursor.execute(_members_sql(), {"ids": ids, "from_scratch": from_scratch})
+            for pk, written in cursor.fetchall():
+                moved.append(pk)
+                if written:
+                    changed.add(pk)
+        if not moved:
+            return 0
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [STORY_LOCK])
+        for start in range(0, len(moved), BATCH_IDS):
+            cursor.execute(_stories_sql(), {"ids": moved[start : start + BATCH_IDS]})
+            changed.update(pk for (pk,) in cursor.fetchall())
+    return len(changed)
+
+
 # --- Noticing writes -------------------------------------------------------------------------
 
 
@@ -341,7 +448,8 @@ def _article_saved(sender, instance, created, update_fields=None, **kwargs):
 
 
 def _article_deleted(sender, instance, **kwargs):
-    mark()
+    """The articles that followed it into its story find theirs again."""
+    mark(StoryMember.objects.filter(story_id=instance.pk).values_list("article_id", flat=True))
 
 
 def _row_of_article_written(sender, instance, **kwargs):

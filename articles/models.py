@@ -8,7 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import F, Func
+from django.db.models import F, Func, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length, Now
 from django.db.models.lookups import LessThanOrEqual
@@ -587,3 +587,42 @@ class EntitySuggestion(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class StoryMember(models.Model):
+    """The story an article tells (articles.stories), kept by articles.derived: the id of
+    the earliest of it and its near-duplicates from other sources, and what that was found
+    from. A table of its own, so that finding stories never rewrites an article's row.
+
+    The database deletes a row with its article (ON DELETE CASCADE, migration 0016), however
+    the article is deleted, and whatever was refreshed while it was being deleted."""
+
+    article = models.OneToOneField(
+        Article,
+        primary_key=True,
+        related_name="story_member",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+    )
+    story_id = models.BigIntegerField()
+    story_basis = models.CharField(max_length=32)  # articles.stories.basis_sql()
+    # The title and lead of each side as hashed pairs of neighbouring folded words, and
+    # their MinHash bands, through which near-duplicates are found.
+    story_pairs_vi = ArrayField(models.IntegerField(), default=list)
+    story_pairs_en = ArrayField(models.IntegerField(), default=list)
+    story_bands = ArrayField(models.BigIntegerField(), default=list)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["story_id"], name="story_member_story_idx"),
+            # the articles that follow another into its story: few, counted by lists
+            models.Index(
+                fields=["story_id"],
+                condition=~Q(story_id=F("article")),
+                name="story_member_follower_idx",
+            ),
+            GinIndex(fields=["story_bands"], name="story_member_bands_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} → {self.story_id}"
