@@ -51,7 +51,7 @@ from articles.models import (
     StoryMember,
     Tag,
 )
-from articles.stories import basis_sql, near_duplicates_sql, pairs_sql
+from articles.stories import bands_sql, basis_sql, keys_sql, near_duplicates_sql, pairs_sql
 
 BATCH_IDS = 5_000  # articles recomputed per statement
 DERIVED_COLUMNS = (
@@ -59,7 +59,10 @@ DERIVED_COLUMNS = (
     *("translation", "block_count", "translated_block_count"),
 )
 # The story each article tells, kept in a table of its own (StoryMember) by find_stories().
-STORY_COLUMNS = ("story_id", "story_basis", "story_pairs_vi", "story_pairs_en", "story_bands")
+STORY_COLUMNS = (
+    *("story_id", "story_basis", "story_pairs_vi", "story_pairs_en", "story_bands"),
+    "story_keys",
+)
 
 
 # --- The SQL ---------------------------------------------------------------------------------
@@ -350,7 +353,7 @@ def _members_sql() -> str:
     articles, members = Article._meta.db_table, StoryMember._meta.db_table
     return f"""
 WITH chosen AS (
-    SELECT article.id, {basis_sql("article")} AS basis,
+    SELECT article.id, article.published_at, {basis_sql("article")} AS basis,
         {pairs_sql("article", "vi")} AS pairs_vi, {pairs_sql("article", "en")} AS pairs_en
     FROM {articles} AS article
     LEFT JOIN {members} AS member ON member.article_id = article.id
@@ -359,20 +362,25 @@ WITH chosen AS (
         OR NOT EXISTS (SELECT FROM {articles} AS named WHERE named.id = member.story_id)
     )
 ),
+banded AS (
+    SELECT *, {bands_sql("pairs_vi", "pairs_en")} AS bands FROM chosen
+),
 written AS (
-    INSERT INTO {members} AS member
-        (article_id, story_id, story_basis, story_pairs_vi, story_pairs_en, story_bands)
-    SELECT id, id, basis, pairs_vi, pairs_en,
-        newsreader_story_bands(pairs_vi) || newsreader_story_bands(pairs_en)
-    FROM chosen
+    INSERT INTO {members} AS member (
+        article_id, story_id, story_basis, story_pairs_vi, story_pairs_en, story_bands,
+        story_keys
+    )
+    SELECT id, id, basis, pairs_vi, pairs_en, bands, {keys_sql("banded", "bands")}
+    FROM banded
     ON CONFLICT (article_id) DO UPDATE SET
-        (story_basis, story_pairs_vi, story_pairs_en, story_bands) = (
+        (story_basis, story_pairs_vi, story_pairs_en, story_bands, story_keys) = (
             EXCLUDED.story_basis, EXCLUDED.story_pairs_vi, EXCLUDED.story_pairs_en,
-            EXCLUDED.story_bands
+            EXCLUDED.story_bands, EXCLUDED.story_keys
         )
         WHERE (member.story_basis, member.story_pairs_vi, member.story_pairs_en,
-            member.story_bands) IS DISTINCT FROM (EXCLUDED.story_basis,
-            EXCLUDED.story_pairs_vi, EXCLUDED.story_pairs_en, EXCLUDED.story_bands)
+            member.story_bands, member.story_keys) IS DISTINCT FROM (EXCLUDED.story_basis,
+            EXCLUDED.story_pairs_vi, EXCLUDED.story_pairs_en, EXCLUDED.story_bands,
+            EXCLUDED.story_keys)
     RETURNING article_id
 )
 SELECT chosen.id, written.article_id IS NOT NULL
@@ -387,7 +395,7 @@ def _stories_sql() -> str:
     articles, members = Article._meta.db_table, StoryMember._meta.db_table
     near = partial(near_duplicates_sql, articles, members, "article", "member")
     return f"""
-WITH affected(id) AS (
+WITH affected(id) AS MATERIALIZED (
     SELECT unnest(%(ids)s::bigint[])
     UNION SELECT article_id FROM {members} WHERE story_id = ANY(%(ids)s)
     UNION SELECT near.id FROM {articles} AS article
@@ -396,14 +404,15 @@ WITH affected(id) AS (
         WHERE article.id = ANY(%(ids)s)
 ),
 named AS (
-    SELECT article.id, coalesce((
-        SELECT near.id FROM ({near()}) AS near
-        WHERE (near.published_at, near.id) < (article.published_at, article.id)
-        ORDER BY near.published_at, near.id LIMIT 1
-    ), article.id) AS story_id
+    SELECT article.id, coalesce(earliest.id, article.id) AS story_id
     FROM affected
     JOIN {articles} AS article ON article.id = affected.id
     JOIN {members} AS member ON member.article_id = article.id
+    LEFT JOIN LATERAL (
+        SELECT near.id FROM ({near()}) AS near
+        WHERE (near.published_at, near.id) < (article.published_at, article.id)
+        ORDER BY near.published_at, near.id LIMIT 1
+    ) AS earliest ON true
 )
 UPDATE {members} AS member SET story_id = named.story_id
 FROM named

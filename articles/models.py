@@ -606,11 +606,13 @@ class StoryMember(models.Model):
     )
     story_id = models.BigIntegerField()
     story_basis = models.CharField(max_length=32)  # articles.stories.basis_sql()
-    # The title and lead of each side as hashed pairs of neighbouring folded words, and
-    # their MinHash bands, through which near-duplicates are found.
+    # The title and lead of each side as hashed pairs of neighbouring folded words, their
+    # MinHash bands, and those as keys of the article's period, through which
+    # near-duplicates are found.
     story_pairs_vi = ArrayField(models.IntegerField(), default=list)
     story_pairs_en = ArrayField(models.IntegerField(), default=list)
     story_bands = ArrayField(models.BigIntegerField(), default=list)
+    story_keys = ArrayField(models.BigIntegerField(), default=list)
 
     class Meta:
         indexes = [
@@ -621,7 +623,8 @@ class StoryMember(models.Model):
                 condition=~Q(story_id=F("article")),
                 name="story_member_follower_idx",
             ),
-            GinIndex(fields=["story_bands"], name="story_member_bands_idx"),
+            # read right after each batch writes to it: no pending list to read through
+            GinIndex(fields=["story_keys"], name="story_member_keys_idx", fastupdate=False),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 """One story from several sources: near-duplicates are found when articles are saved, and
 lists show one card for them, which the reader can open or switch off."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from articles import derived
 from articles.models import Article, StoryMember
+from articles.stories import CREATE_STORY_FUNCTIONS
 from tests.factories import ArticleFactory, SourceFactory
 
 # One wire story as three outlets carry it, with their own headlines and small edits.
@@ -112,3 +114,8 @@ def test_a_story_follows_its_articles_when_they_change_or_go():
     second.save()
     assert _story_of(third) == second.pk
     assert derived.refresh_all() == 0
+
+
+def test_the_story_functions_are_created_as_the_code_defines_them():
+    migration = importlib.import_module("articles.migrations.0016_story_clusters")
+    assert migration.STORY_FUNCTIONS == CREATE_STORY_FUNCTIONS

@@ -1,5 +1,5 @@
-"""Stories: each article's near-duplicates from other sources (articles.stories), found
-for the articles already stored."""
+"""Stories: each article's near-duplicates from other sources (articles.stories), stored
+in a table of its own, and the SQL functions that find them."""
 
 import django.contrib.postgres.fields
 import django.contrib.postgres.indexes
@@ -31,30 +31,28 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
         ORDER BY band
     )
 $$;
-CREATE OR REPLACE FUNCTION newsreader_pairs_overlap(integer[], integer[]) RETURNS float8
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT CASE WHEN least(cardinality($1), cardinality($2)) >= 8 THEN
-        cardinality(ARRAY(SELECT unnest($1) INTERSECT SELECT unnest($2)))::float8
-            / least(cardinality($1), cardinality($2))
-    ELSE 0 END
+CREATE OR REPLACE FUNCTION newsreader_story_keys(bands bigint[], period bigint, around integer)
+RETURNS bigint[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT ARRAY(
+        SELECT DISTINCT hashint8extended(band, near)
+        FROM unnest(bands) AS band, generate_series(period - around, period + around) AS near
+        ORDER BY 1
+    )
 $$;
 CREATE OR REPLACE FUNCTION newsreader_story_overlap(integer[], integer[], integer[], integer[])
 RETURNS float8 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT greatest(
-        newsreader_pairs_overlap($1, $3), newsreader_pairs_overlap($2, $4),
-        newsreader_pairs_overlap($1, $4), newsreader_pairs_overlap($2, $3)
+        CASE WHEN least(cardinality($1), cardinality($3)) >= 8 THEN
+            cardinality(ARRAY(SELECT unnest($1) INTERSECT SELECT unnest($3)))::float8
+                / least(cardinality($1), cardinality($3))
+        ELSE 0 END,
+        CASE WHEN least(cardinality($2), cardinality($4)) >= 8 THEN
+            cardinality(ARRAY(SELECT unnest($2) INTERSECT SELECT unnest($4)))::float8
+                / least(cardinality($2), cardinality($4))
+        ELSE 0 END
     )
 $$;
 """
-
-
-def find_stories(apps, schema_editor):
-    Article = apps.get_model("articles", "Article")
-    ids = list(Article.objects.values_list("pk", flat=True))
-    if ids:
-        from articles.derived import find_stories
-
-        find_stories(ids, from_scratch=True)
 
 
 class Migration(migrations.Migration):
@@ -64,16 +62,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(
-            sql=STORY_FUNCTIONS,
-            reverse_sql=(
-                "DROP FUNCTION IF EXISTS newsreader_story_overlap(integer[], integer[], "
-                "integer[], integer[]); "
-                "DROP FUNCTION IF EXISTS newsreader_pairs_overlap(integer[], integer[]); "
-                "DROP FUNCTION IF EXISTS newsreader_story_bands(integer[]); "
-                "DROP FUNCTION IF EXISTS newsreader_story_pairs(text);"
-            ),
-        ),
+        migrations.RunSQL(sql=STORY_FUNCTIONS, reverse_sql='DROP FUNCTION IF EXISTS newsreader_story_overlap(integer[], integer[], integer[], integer[]); DROP FUNCTION IF EXISTS newsreader_story_keys(bigint[], bigint, integer); DROP FUNCTION IF EXISTS newsreader_story_bands(integer[]); DROP FUNCTION IF EXISTS newsreader_story_pairs(text);'),
         migrations.CreateModel(
             name='StoryMember',
             fields=[
@@ -83,18 +72,17 @@ class Migration(migrations.Migration):
                 ('story_pairs_vi', django.contrib.postgres.fields.ArrayField(base_field=models.IntegerField(), default=list, size=None)),
                 ('story_pairs_en', django.contrib.postgres.fields.ArrayField(base_field=models.IntegerField(), default=list, size=None)),
                 ('story_bands', django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), default=list, size=None)),
+                ('story_keys', django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), default=list, size=None)),
             ],
             options={
-                'indexes': [models.Index(fields=['story_id'], name='story_member_story_idx'), models.Index(condition=models.Q(('story_id', models.F('article')), _negated=True), fields=['story_id'], name='story_member_follower_idx'), django.contrib.postgres.indexes.GinIndex(fields=['story_bands'], name='story_member_bands_idx')],
+                'indexes': [models.Index(fields=['story_id'], name='story_member_story_idx'), models.Index(condition=models.Q(('story_id', models.F('article')), _negated=True), fields=['story_id'], name='story_member_follower_idx'), django.contrib.postgres.indexes.GinIndex(fastupdate=False, fields=['story_keys'], name='story_member_keys_idx')],
             },
         ),
         migrations.RunSQL(
             sql=(
                 "ALTER TABLE articles_storymember ADD CONSTRAINT storymember_article_fk "
-                "FOREIGN KEY (article_id) REFERENCES articles_article (id) ON DELETE CASCADE "
-                "DEFERRABLE INITIALLY DEFERRED"
+                "FOREIGN KEY (article_id) REFERENCES articles_article (id) ON DELETE CASCADE"
             ),
             reverse_sql="ALTER TABLE articles_storymember DROP CONSTRAINT storymember_article_fk",
         ),
-        migrations.RunPython(find_stories, migrations.RunPython.noop, elidable=True),
     ]
