@@ -1,3 +1,5 @@
+import random
+
 import factory
 from django.utils import timezone
 
@@ -22,6 +24,29 @@ class SourceFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"hang-tin-{n}")
 
 
+# What the default leads talk about: each factory article picks its own few, so that no two
+# read as one story told by two sources (articles.stories).
+SUBJECTS = [
+    *("hạ tầng", "giáo dục", "nông nghiệp", "giao thông", "môi trường", "văn hóa", "việc làm"),
+    *("nhà ở", "cảng biển", "đường sắt", "học bổng", "bệnh viện", "thủy sản", "lâm nghiệp"),
+    *("bưu chính", "cấp nước", "chiếu sáng", "cây xanh", "vỉa hè", "chợ phiên", "bến phà"),
+    *("thư viện", "bảo tàng", "nhà hát", "công viên", "ký túc xá", "trạm xá"),
+]
+SUBJECTS_EN = [
+    *("infrastructure", "education", "farming", "traffic", "the environment", "culture"),
+    *("jobs", "housing", "seaports", "railways", "scholarships", "hospitals", "fisheries"),
+    *("forestry", "postal services", "water supply", "street lighting", "trees"),
+    *("pavements", "fairs", "ferries", "libraries", "museums", "theatres", "parks"),
+    *("dormitories", "clinics"),
+]
+
+
+def _listed(subjects: list[str], n: int, last: str) -> str:
+    """Five of the subjects, as the nth article lists them: "Giao thông, …, và bảo tàng."."""
+    picked = [subjects[i] for i in random.Random(n).sample(range(len(subjects)), 5)]
+    return (", ".join(picked[:-1]) + f" {last} {picked[-1]}.").capitalize()
+
+
 class ArticleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Article
@@ -31,8 +56,8 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     title_vi = factory.Sequence(lambda n: f"Bài viết số {n} về hợp tác quốc phòng")
     title_en = factory.Sequence(lambda n: f"Article number {n} on defence cooperation")
     # Names no entity: an article mentions what a test gives it, or what its own text names.
-    lead_vi = "Hai bên sẽ ký một thỏa thuận hợp tác quốc phòng mới."
-    lead_en = "The two sides will sign a new defence cooperation agreement."
+    lead_vi = factory.Sequence(lambda n: _listed(SUBJECTS, n, "và"))
+    lead_en = factory.Sequence(lambda n: _listed(SUBJECTS_EN, n, "and"))
     source = factory.SubFactory(SourceFactory)
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)

@@ -33,6 +33,7 @@ def test_every_kind_of_page_passes_the_nu_html_checker_in_both_languages(client,
     article = TopicArticleFactory(
         caption_vi="Chú thích", credit="AFP", author="Thu Hà", tags=[navy], entities=[japan]
     )
+    TopicArticleFactory(title_vi="Cùng chủ đề", tags=[navy], entities=[japan])
     CategoryFactory(slug="quoc-phong", any_tags=[navy])
     pages = {
         "home": "/",
