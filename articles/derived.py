@@ -180,11 +180,16 @@ FROM {staged} AS staged JOIN final ON final.id = staged.id
 
 
 def refresh(
-    article_ids: Iterable[int], *, relink: Iterable[int] = (), stories_from_scratch: bool = False
+    article_ids: Iterable[int],
+    *,
+    relink: Iterable[int] = (),
+    stories: bool = True,
+    stories_from_scratch: bool = False,
 ) -> int:
     """Recompute every derived column of these articles, in bulk SQL, after finding the
     mentions again in the text of those in `relink`, and their stories (of those whose
-    title, lead, source or time changed, or all). Returns how many rows changed."""
+    title, lead, source or time changed, or all; none with stories=False, when only their
+    categories may have changed). Returns how many rows changed."""
     article_ids, relink = set(article_ids), set(relink)
     with changes.not_noticed(), transaction.atomic():
         if relink:
@@ -195,7 +200,8 @@ def refresh(
             for start in range(0, len(ordered), BATCH_IDS):
                 cursor.execute(_refresh_sql(), [ordered[start : start + BATCH_IDS]])
                 changed += cursor.rowcount
-        changed += find_stories(ordered, from_scratch=stories_from_scratch)
+        if stories:
+            changed += find_stories(ordered, from_scratch=stories_from_scratch)
     return changed
 
 
@@ -214,7 +220,7 @@ def refresh_categories(category_ids: Iterable[int]) -> int:
         *Category.RULE_FIELDS
     ):
         condition |= Article.objects.category_rule(category)
-    return refresh(Article.objects.filter(condition).values_list("pk", flat=True))
+    return refresh(Article.objects.filter(condition).values_list("pk", flat=True), stories=False)
 
 
 # --- Creating --------------------------------------------------------------------------------

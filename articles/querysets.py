@@ -6,7 +6,7 @@ from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, models
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from articles import changes
@@ -302,6 +302,54 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             if pk is not None:
                 counts[column][pk] = share * articles
         return max(articles, 0.0), counts
+
+    def one_per_story(self):
+        """These articles, each story told once (articles.stories): of several telling one
+        story, the latest among these stands for it."""
+        newer = self.filter(story_member__story_id=OuterRef("story_member__story_id")).filter(
+            Q(published_at__gt=OuterRef("published_at"))
+            | Q(published_at=OuterRef("published_at"), pk__gt=OuterRef("pk"))
+        )
+        return self.exclude(Exists(newer))
+
+    def with_stories(self):
+        """These articles, each with the id of its story (`story`) and whether other
+        articles tell it too (`retold`)."""
+        StoryMember = _related(self.model, "story_member")
+        others = StoryMember.objects.filter(story_id=OuterRef("story_member__story_id")).exclude(
+            article_id=OuterRef("pk")
+        )
+        return self.annotate(story=F("story_member__story_id"), retold=Exists(others))
+
+    def told_again(self) -> int:
+        """How many of these articles one_per_story() leaves out: of the stories several of
+        them tell, all their articles but one. Read from the stories told more than once,
+        which are few."""
+        StoryMember = _related(self.model, "story_member")
+        followed = StoryMember.objects.exclude(story_id=F("article_id")).values("story_id")
+        counted = self.filter(story_member__story_id__in=followed).aggregate(
+            articles=Count("pk"), stories=Count("story_member__story_id", distinct=True)
+        )
+        return counted["articles"] - counted["stories"]
+
+    def same_stories(self, ids) -> dict[int, list[int]]:
+        """For each of these articles with the given ids, the ids of the others among these
+        that tell its story, latest first: one query."""
+        StoryMember = _related(self.model, "story_member")
+        stories = StoryMember.objects.filter(article_id__in=list(ids)).values("story_id")
+        told = (
+            self.filter(story_member__story_id__in=stories)
+            .order_by("-published_at", "-id")
+            .values_list("pk", "story_member__story_id")
+        )
+        by_story: dict[int, list[int]] = {}
+        story_of = {}
+        for pk, story in told:
+            by_story.setdefault(story, []).append(pk)
+            story_of[pk] = story
+        return {
+            pk: [other for other in by_story.get(story_of.get(pk), []) if other != pk] for pk in ids
+        }
 
     def related_ids(self, article, weights: dict, keys: dict, rare: dict, exclude=(), limit=5):
         """The ids of the `limit` published articles that share most with the article, most

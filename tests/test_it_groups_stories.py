@@ -2,7 +2,9 @@
 lists show one card for them, which the reader can open or switch off."""
 
 import importlib
+import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.utils import timezone
@@ -119,3 +121,111 @@ def test_a_story_follows_its_articles_when_they_change_or_go():
 def test_the_story_functions_are_created_as_the_code_defines_them():
     migration = importlib.import_module("articles.migrations.0016_story_clusters")
     assert migration.STORY_FUNCTIONS == CREATE_STORY_FUNCTIONS
+
+
+# --- Lists -------------------------------------------------------------------------------------
+
+
+def cards(response) -> list[tuple[str, list[str]]]:
+    """Each card of the list: its title, and the titles of the other sources it opens to."""
+    assert response.status_code == 200
+    found = []
+    for card in re.findall(r'<article class="card">(.*?)</article>', response.text, re.S):
+        title = re.search(r'<h2 class="card-title"><a [^>]*>([^<]*)</a>', card)[1]
+        others = re.findall(r'<li>\s*<a href="[^"]*" lang="\w+">([^<]*)</a>', card)
+        found.append((unescape(title), [unescape(other) for other in others]))
+    return found
+
+
+def result_count(response) -> str:
+    text = re.search(r'<p class="result-count">(.*?)</p>', response.text, re.S)[1]
+    return unescape(re.sub(r"<[^>]+>", "", text))
+
+
+@pytest.fixture
+def wire_story():
+    """One story from three sources, the last published first, and an article of its own."""
+    first, second, third = (_story(text, hours=n) for n, text in enumerate(WIRE))
+    alone = _story(OTHER_EVENT, hours=-5)
+    return first, second, third, alone
+
+
+@pytest.mark.django_db
+def test_a_list_shows_one_story_from_several_sources_as_one_card(client, wire_story):
+    first, second, third, alone = wire_story
+
+    response = client.get("/")
+
+    assert cards(response) == [
+        (third.title_vi, [second.title_vi, first.title_vi]),
+        (alone.title_vi, []),
+    ]
+    assert '<details class="story-sources">' in response.text
+    assert "<summary>+2 nguồn</summary>" in response.text
+    assert result_count(response).startswith("2 câu chuyện từ 4 bài viết")
+
+
+@pytest.mark.django_db
+def test_the_reader_can_list_every_article_apart(client, wire_story):
+    first, second, third, alone = wire_story
+    together = client.get("/en/")
+    assert "Show every article" in together.text
+
+    apart = client.get("/en/?stories=apart")
+
+    assert cards(apart) == [(article.title_vi, []) for article in (third, second, first, alone)]
+    assert result_count(apart).startswith("4 articles")
+    assert 'href="?">One card per story</a>' in apart.text
+
+
+@pytest.mark.django_db
+def test_stories_are_counted_and_paginated_as_cards(client, settings, wire_story):
+    settings.ARTICLES_PER_PAGE = 1
+    first, second, third, alone = wire_story
+
+    pages = [client.get(f"/?page={number}") for number in (1, 2)]
+
+    assert [cards(page) for page in pages] == [
+        [(third.title_vi, [second.title_vi, first.title_vi])],
+        [(alone.title_vi, [])],
+    ]
+    assert 'rel="next" href="?page=2"' in pages[0].text
+
+
+@pytest.mark.django_db
+def test_a_filtered_list_opens_to_the_sources_it_holds(client, wire_story):
+    first = wire_story[0]
+
+    response = client.get(f"/?source={first.source.slug}")
+
+    assert cards(response) == [(first.title_vi, [])]
+    assert result_count(response).startswith("1 bài viết")
+
+
+@pytest.mark.django_db
+def test_search_results_show_one_card_per_story(client, wire_story):
+    first, second, third, _alone = wire_story
+
+    response = client.get("/search/?q=nhiên liệu rắn")
+
+    assert cards(response) == [(third.title_vi, [second.title_vi, first.title_vi])]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("stories", [1, 6])
+def test_a_list_of_stories_costs_the_same_queries_however_many_there_are(
+    client, django_assert_max_num_queries, settings, stories
+):
+    settings.PAGE_CACHE_SECONDS = 0  # every request reaches the view
+    for day in range(stories):
+        for n, text in enumerate(WIRE):
+            _story(text, hours=n - 24 * 7 * day)
+
+    # the facet counts, the objects of each of four facets (categories, tags, entities,
+    # sources), how many articles the stories told more than once leave out, the page of
+    # articles with their sources and stories, the other articles of those stories, their
+    # cards, the navigation
+    with django_assert_max_num_queries(10):
+        response = client.get("/")
+    assert len(cards(response)) == stories
+    assert all(len(others) == 2 for _title, others in cards(response))

@@ -320,11 +320,12 @@ def test_html_in_article_text_is_escaped_in_the_excerpt(client):
     assert "&lt;script&gt;" in snippet and "&amp;" in snippet
 
 
-# The search page runs nine queries: the facet query (which also counts the matches); the
-# categories, tags, entities and sources it names; the page of articles with their sources;
+# The search page runs ten queries: the facet query (which also counts the matches); the
+# categories, tags, entities and sources it names; how many matches the stories told more
+# than once leave out; the page of articles with their sources and stories;
 # their bodies, for the excerpts; the entity names like the query, for did-you-mean; and the
 # categories in the navigation.
-SEARCH_PAGE_QUERIES = 9
+SEARCH_PAGE_QUERIES = 10
 
 
 @pytest.mark.django_db
