@@ -24,7 +24,6 @@ every path, recomputing everything from scratch changes nothing.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -60,8 +59,8 @@ DERIVED_COLUMNS = (
 )
 # The story each article tells, kept in a table of its own (StoryMember) by find_stories().
 STORY_COLUMNS = (
-    *("story_id", "story_basis", "story_pairs_vi", "story_pairs_en", "story_bands"),
-    "story_keys",
+    *("story_id", "story_basis", "story_time", "story_source_id", "story_pairs"),
+    *("story_bands", "story_keys"),
 )
 
 
@@ -359,34 +358,30 @@ def _members_sql() -> str:
     articles, members = Article._meta.db_table, StoryMember._meta.db_table
     return f"""
 WITH chosen AS (
-    SELECT article.id, article.published_at, {basis_sql("article")} AS basis,
-        {pairs_sql("article", "vi")} AS pairs_vi, {pairs_sql("article", "en")} AS pairs_en
+    SELECT article.id, {basis_sql("article")} AS basis, article.published_at,
+        article.source_id, {pairs_sql("article")} AS pairs
     FROM {articles} AS article
-    LEFT JOIN {members} AS member ON member.article_id = article.id
-    WHERE article.id = ANY(%(ids)s) AND (
-        %(from_scratch)s OR member.story_basis IS DISTINCT FROM {basis_sql("article")}
-        OR NOT EXISTS (SELECT FROM {articles} AS named WHERE named.id = member.story_id)
-    )
+    WHERE article.id = ANY(%(ids)s) AND (%(from_scratch)s OR NOT EXISTS (
+        SELECT FROM {members} AS member
+        WHERE member.article_id = article.id AND member.story_basis = {basis_sql("article")}
+            AND EXISTS (SELECT FROM {articles} AS named WHERE named.id = member.story_id)
+    ))
 ),
 banded AS (
-    SELECT *, {bands_sql("pairs_vi", "pairs_en")} AS bands FROM chosen
+    SELECT *, {bands_sql("pairs")} AS bands FROM chosen
 ),
 written AS (
     INSERT INTO {members} AS member (
-        article_id, story_id, story_basis, story_pairs_vi, story_pairs_en, story_bands,
-        story_keys
+        article_id, story_id, {", ".join(STORY_COLUMNS[1:])}
     )
-    SELECT id, id, basis, pairs_vi, pairs_en, bands, {keys_sql("banded", "bands")}
+    SELECT id, id, basis, published_at, source_id, pairs, bands,
+        {keys_sql("bands", "published_at")}
     FROM banded
-    ON CONFLICT (article_id) DO UPDATE SET
-        (story_basis, story_pairs_vi, story_pairs_en, story_bands, story_keys) = (
-            EXCLUDED.story_basis, EXCLUDED.story_pairs_vi, EXCLUDED.story_pairs_en,
-            EXCLUDED.story_bands, EXCLUDED.story_keys
+    ON CONFLICT (article_id) DO UPDATE SET ({", ".join(STORY_COLUMNS[1:])}) = (
+            {", ".join(f"EXCLUDED.{column}" for column in STORY_COLUMNS[1:])}
         )
-        WHERE (member.story_basis, member.story_pairs_vi, member.story_pairs_en,
-            member.story_bands, member.story_keys) IS DISTINCT FROM (EXCLUDED.story_basis,
-            EXCLUDED.story_pairs_vi, EXCLUDED.story_pairs_en, EXCLUDED.story_bands,
-            EXCLUDED.story_keys)
+        WHERE ({", ".join(f"member.{column}" for column in STORY_COLUMNS[1:])})
+            IS DISTINCT FROM ({", ".join(f"EXCLUDED.{column}" for column in STORY_COLUMNS[1:])})
     RETURNING article_id
 )
 SELECT chosen.id, written.article_id IS NOT NULL
@@ -397,31 +392,39 @@ FROM chosen LEFT JOIN written ON written.article_id = chosen.id
 def _stories_sql() -> str:
     """Name the story of the articles %(ids)s, of those that followed them into theirs and
     of their near-duplicates after the earliest of each one's near-duplicates and itself;
-    answer the ids whose story changed."""
-    articles, members = Article._meta.db_table, StoryMember._meta.db_table
-    near = partial(near_duplicates_sql, articles, members, "article", "member")
+    answer the ids whose story changed. Each of those articles' near-duplicates are
+    looked up once."""
+    members = StoryMember._meta.db_table
+    near = near_duplicates_sql(members, "member")
     return f"""
-WITH affected(id) AS MATERIALIZED (
-    SELECT unnest(%(ids)s::bigint[])
-    UNION SELECT article_id FROM {members} WHERE story_id = ANY(%(ids)s)
-    UNION SELECT near.id FROM {articles} AS article
-        JOIN {members} AS member ON member.article_id = article.id,
-        LATERAL ({near()}) AS near
-        WHERE article.id = ANY(%(ids)s)
+WITH moved AS MATERIALIZED (
+    SELECT member.article_id AS id, member.story_time AS time,
+        near.article_id AS near_id, near.story_time AS near_time
+    FROM {members} AS member LEFT JOIN LATERAL ({near}) AS near ON true
+    WHERE member.article_id = ANY(%(ids)s)
+),
+others AS MATERIALIZED (
+    SELECT article_id AS id FROM {members} WHERE story_id = ANY(%(ids)s)
+    UNION SELECT near_id FROM moved
+    EXCEPT SELECT id FROM moved
 ),
 named AS (
-    SELECT article.id, coalesce(earliest.id, article.id) AS story_id
-    FROM affected
-    JOIN {articles} AS article ON article.id = affected.id
-    JOIN {members} AS member ON member.article_id = article.id
-    LEFT JOIN LATERAL (
-        SELECT near.id FROM ({near()}) AS near
-        WHERE (near.published_at, near.id) < (article.published_at, article.id)
-        ORDER BY near.published_at, near.id LIMIT 1
-    ) AS earliest ON true
+    SELECT DISTINCT ON (id) id, candidate AS story_id FROM (
+        SELECT id, id AS candidate, time AS candidate_time FROM moved
+        UNION ALL SELECT id, near_id, near_time FROM moved WHERE near_id IS NOT NULL
+    ) AS options
+    ORDER BY id, candidate_time, candidate
+),
+others_named AS (
+    SELECT member.article_id AS id, coalesce((
+        SELECT near.article_id FROM ({near}) AS near
+        WHERE (near.story_time, near.article_id) < (member.story_time, member.article_id)
+        ORDER BY near.story_time, near.article_id LIMIT 1
+    ), member.article_id) AS story_id
+    FROM others JOIN {members} AS member ON member.article_id = others.id
 )
 UPDATE {members} AS member SET story_id = named.story_id
-FROM named
+FROM (SELECT * FROM named UNION ALL SELECT * FROM others_named) AS named
 WHERE member.article_id = named.id AND member.story_id <> named.story_id
 RETURNING member.article_id
 """
@@ -444,9 +447,13 @@ def find_stories(article_ids: Iterable[int], *, from_scratch: bool = False) -> i
         if not moved:
             return 0
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [STORY_LOCK])
+        # Its estimates are high enough for PostgreSQL to compile it (JIT), which takes
+        # ten times as long as running it.
+        cursor.execute("SET LOCAL jit = off")
         for start in range(0, len(moved), BATCH_IDS):
             cursor.execute(_stories_sql(), {"ids": moved[start : start + BATCH_IDS]})
             changed.update(pk for (pk,) in cursor.fetchall())
+        cursor.execute("SET LOCAL jit TO DEFAULT")
     return len(changed)
 
 

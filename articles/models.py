@@ -606,11 +606,12 @@ class StoryMember(models.Model):
     )
     story_id = models.BigIntegerField()
     story_basis = models.CharField(max_length=32)  # articles.stories.basis_sql()
-    # The title and lead of each side as hashed pairs of neighbouring folded words, their
-    # MinHash bands, and those as keys of the article's period, through which
-    # near-duplicates are found.
-    story_pairs_vi = ArrayField(models.IntegerField(), default=list)
-    story_pairs_en = ArrayField(models.IntegerField(), default=list)
+    # the article's publication time and source, as its story was found from them
+    story_time = models.DateTimeField(null=True)
+    story_source_id = models.BigIntegerField(null=True)
+    # The title and lead as hashed pairs of neighbouring folded words, their MinHash bands,
+    # and those as keys of the article's period, through which near-duplicates are found.
+    story_pairs = ArrayField(models.IntegerField(), default=list)
     story_bands = ArrayField(models.BigIntegerField(), default=list)
     story_keys = ArrayField(models.BigIntegerField(), default=list)
 

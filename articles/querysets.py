@@ -417,9 +417,7 @@ LIMIT %(limit)s
         published, params = self.published_sql()
         overlap = overlap_sql("member", "mine")
         sql = f"""
-WITH mine(story_pairs_vi, story_pairs_en) AS (
-    SELECT %(pairs_vi)s::integer[], %(pairs_en)s::integer[]
-),
+WITH mine(story_pairs) AS (SELECT %(pairs)s::integer[]),
 told AS (
     SELECT %(leader)s::bigint AS id
     UNION SELECT article_id FROM {members} WHERE story_id IN (%(leader)s, %(article)s)
@@ -440,8 +438,7 @@ LIMIT %(limit)s
 """
         near = timedelta(days=STORY_DAYS)
         params |= {
-            "pairs_vi": member.story_pairs_vi,
-            "pairs_en": member.story_pairs_en,
+            "pairs": member.story_pairs,
             "leader": member.story_id,
             "article": article.pk,
             "keys": list(key_entity_ids),

@@ -39,18 +39,12 @@ RETURNS bigint[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
         ORDER BY 1
     )
 $$;
-CREATE OR REPLACE FUNCTION newsreader_story_overlap(integer[], integer[], integer[], integer[])
-RETURNS float8 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT greatest(
-        CASE WHEN least(cardinality($1), cardinality($3)) >= 8 THEN
-            cardinality(ARRAY(SELECT unnest($1) INTERSECT SELECT unnest($3)))::float8
-                / least(cardinality($1), cardinality($3))
-        ELSE 0 END,
-        CASE WHEN least(cardinality($2), cardinality($4)) >= 8 THEN
-            cardinality(ARRAY(SELECT unnest($2) INTERSECT SELECT unnest($4)))::float8
-                / least(cardinality($2), cardinality($4))
-        ELSE 0 END
-    )
+CREATE OR REPLACE FUNCTION newsreader_story_overlap(integer[], integer[]) RETURNS float8
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT CASE WHEN least(cardinality($1), cardinality($2)) >= 8 THEN
+        cardinality(ARRAY(SELECT unnest($1) INTERSECT SELECT unnest($2)))::float8
+            / least(cardinality($1), cardinality($2))
+    ELSE 0 END
 $$;
 """
 
@@ -62,15 +56,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(sql=STORY_FUNCTIONS, reverse_sql='DROP FUNCTION IF EXISTS newsreader_story_overlap(integer[], integer[], integer[], integer[]); DROP FUNCTION IF EXISTS newsreader_story_keys(bigint[], bigint, integer); DROP FUNCTION IF EXISTS newsreader_story_bands(integer[]); DROP FUNCTION IF EXISTS newsreader_story_pairs(text);'),
+        migrations.RunSQL(sql=STORY_FUNCTIONS, reverse_sql='DROP FUNCTION IF EXISTS newsreader_story_overlap(integer[], integer[]); DROP FUNCTION IF EXISTS newsreader_story_keys(bigint[], bigint, integer); DROP FUNCTION IF EXISTS newsreader_story_bands(integer[]); DROP FUNCTION IF EXISTS newsreader_story_pairs(text);'),
         migrations.CreateModel(
             name='StoryMember',
             fields=[
                 ('article', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='story_member', serialize=False, to='articles.article')),
                 ('story_id', models.BigIntegerField()),
                 ('story_basis', models.CharField(max_length=32)),
-                ('story_pairs_vi', django.contrib.postgres.fields.ArrayField(base_field=models.IntegerField(), default=list, size=None)),
-                ('story_pairs_en', django.contrib.postgres.fields.ArrayField(base_field=models.IntegerField(), default=list, size=None)),
+                ('story_time', models.DateTimeField(null=True)),
+                ('story_source_id', models.BigIntegerField(null=True)),
+                ('story_pairs', django.contrib.postgres.fields.ArrayField(base_field=models.IntegerField(), default=list, size=None)),
                 ('story_bands', django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), default=list, size=None)),
                 ('story_keys', django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), default=list, size=None)),
             ],
