@@ -53,8 +53,10 @@ from articles.models import (
     Mention,
     Paragraph,
     Source,
+    StoryMember,
     Tag,
 )
+from articles.stories import bands_sql, basis_sql, keys_sql, near_duplicates_sql, pairs_sql
 from articles.tagging import RuleOutcome, current_tag_rules, rule_changes
 
 BATCH_IDS = 5_000  # articles recomputed per statement
@@ -64,6 +66,11 @@ COMPUTED_IN_SQL = (
 )
 READ_WITH_THE_MENTIONS = ("search_words", "rule_tag_ids")
 DERIVED_COLUMNS = (*COMPUTED_IN_SQL, *READ_WITH_THE_MENTIONS)
+# The story each article tells, kept in a table of its own (StoryMember) by find_stories().
+STORY_COLUMNS = (
+    *("story_id", "story_basis", "story_time", "story_source_id", "story_pairs"),
+    *("story_bands", "story_keys"),
+)
 
 
 # --- The SQL ---------------------------------------------------------------------------------
@@ -219,9 +226,17 @@ RETURNING article.id
 # --- Recomputing -----------------------------------------------------------------------------
 
 
-def refresh(article_ids: Iterable[int], *, relink: Iterable[int] = ()) -> int:
+def refresh(
+    article_ids: Iterable[int],
+    *,
+    relink: Iterable[int] = (),
+    stories: bool = True,
+    stories_from_scratch: bool = False,
+) -> int:
     """Recompute every derived column of these articles, in bulk SQL, after finding the
-    mentions again in the text of those in `relink`. Returns how many articles changed."""
+    mentions again in the text of those in `relink`, and their stories (of those whose
+    title, lead, source or time changed, or all; none with stories=False, when only their
+    categories may have changed). Returns how many rows changed."""
     article_ids, relink = set(article_ids), set(relink)
     with changes.not_noticed(), transaction.atomic(), connection.cursor() as cursor:
         changed = set()
@@ -231,7 +246,10 @@ def refresh(article_ids: Iterable[int], *, relink: Iterable[int] = ()) -> int:
         for start in range(0, len(ordered), BATCH_IDS):
             cursor.execute(_refresh_sql(), [ordered[start : start + BATCH_IDS]])
             changed.update(pk for (pk,) in cursor.fetchall())
-    return len(changed)
+    count = len(changed)
+    if stories:
+        count += find_stories(ordered, from_scratch=stories_from_scratch)
+    return count
 
 
 @dataclass(frozen=True)
@@ -323,7 +341,7 @@ def apply_tag_rules(tags: list[Tag], progress=None) -> RuleOutcome:
 def refresh_all(*, relink: bool = False) -> int:
     """Recompute every article's derived data (and mentions, with relink=True)."""
     ids = list(Article.objects.values_list("pk", flat=True).order_by("pk"))
-    return refresh(ids, relink=ids if relink else ())
+    return refresh(ids, relink=ids if relink else (), stories_from_scratch=True)
 
 
 def refresh_categories(category_ids: Iterable[int]) -> int:
@@ -335,7 +353,7 @@ def refresh_categories(category_ids: Iterable[int]) -> int:
         *Category.RULE_FIELDS
     ):
         condition |= Article.objects.category_rule(category)
-    return refresh(Article.objects.filter(condition).values_list("pk", flat=True))
+    return refresh(Article.objects.filter(condition).values_list("pk", flat=True), stories=False)
 
 
 # --- Creating --------------------------------------------------------------------------------
@@ -373,6 +391,7 @@ def create_articles(
             article.search_words = found[article.pk].words
             article.rule_tag_ids = found[article.pk].rule_tag_ids
         _insert(articles)
+        find_stories([article.pk for article in articles])
     changes.mark()  # readers' pages go stale once this commits
 
 
@@ -459,6 +478,117 @@ def relink_entity(entity: Entity, limit: int | None = None) -> Relinked:
     return Relinked(count, left, linked=entity.mentions.count())
 
 
+# --- Stories ---------------------------------------------------------------------------------
+
+STORY_LOCK = 0x53544F52  # one transaction at a time finds stories, seeing the last one's
+
+
+def _members_sql() -> str:
+    """Bring the StoryMember rows of the articles %(ids)s up to date where what their story
+    is found from changed (all of them with %(from_scratch)s), or the article their story
+    was named after is gone; answer (id, whether its row changed) for each of those."""
+    articles, members = Article._meta.db_table, StoryMember._meta.db_table
+    return f"""
+WITH chosen AS (
+    SELECT article.id, {basis_sql("article")} AS basis, article.published_at,
+        article.source_id, {pairs_sql("article")} AS pairs
+    FROM {articles} AS article
+    WHERE article.id = ANY(%(ids)s) AND (%(from_scratch)s OR NOT EXISTS (
+        SELECT FROM {members} AS member
+        WHERE member.article_id = article.id AND member.story_basis = {basis_sql("article")}
+            AND EXISTS (SELECT FROM {articles} AS named WHERE named.id = member.story_id)
+    ))
+),
+banded AS (
+    SELECT *, {bands_sql("pairs")} AS bands FROM chosen
+),
+written AS (
+    INSERT INTO {members} AS member (
+        article_id, story_id, {", ".join(STORY_COLUMNS[1:])}
+    )
+    SELECT id, id, basis, published_at, source_id, pairs, bands,
+        {keys_sql("bands", "published_at")}
+    FROM banded
+    ON CONFLICT (article_id) DO UPDATE SET ({", ".join(STORY_COLUMNS[1:])}) = (
+            {", ".join(f"EXCLUDED.{column}" for column in STORY_COLUMNS[1:])}
+        )
+        WHERE ({", ".join(f"member.{column}" for column in STORY_COLUMNS[1:])})
+            IS DISTINCT FROM ({", ".join(f"EXCLUDED.{column}" for column in STORY_COLUMNS[1:])})
+    RETURNING article_id
+)
+SELECT chosen.id, written.article_id IS NOT NULL
+FROM chosen LEFT JOIN written ON written.article_id = chosen.id
+"""
+
+
+def _stories_sql() -> str:
+    """Name the story of the articles %(ids)s, of those that followed them into theirs and
+    of their near-duplicates after the earliest of each one's near-duplicates and itself;
+    answer the ids whose story changed. Each of those articles' near-duplicates are
+    looked up once."""
+    members = StoryMember._meta.db_table
+    near = near_duplicates_sql(members, "member")
+    return f"""
+WITH moved AS MATERIALIZED (
+    SELECT member.article_id AS id, member.story_time AS time,
+        near.article_id AS near_id, near.story_time AS near_time
+    FROM {members} AS member LEFT JOIN LATERAL ({near}) AS near ON true
+    WHERE member.article_id = ANY(%(ids)s)
+),
+others AS MATERIALIZED (
+    SELECT article_id AS id FROM {members} WHERE story_id = ANY(%(ids)s)
+    UNION SELECT near_id FROM moved
+    EXCEPT SELECT id FROM moved
+),
+named AS (
+    SELECT DISTINCT ON (id) id, candidate AS story_id FROM (
+        SELECT id, id AS candidate, time AS candidate_time FROM moved
+        UNION ALL SELECT id, near_id, near_time FROM moved WHERE near_id IS NOT NULL
+    ) AS options
+    ORDER BY id, candidate_time, candidate
+),
+others_named AS (
+    SELECT member.article_id AS id, coalesce((
+        SELECT near.article_id FROM ({near}) AS near
+        WHERE (near.story_time, near.article_id) < (member.story_time, member.article_id)
+        ORDER BY near.story_time, near.article_id LIMIT 1
+    ), member.article_id) AS story_id
+    FROM others JOIN {members} AS member ON member.article_id = others.id
+)
+UPDATE {members} AS member SET story_id = named.story_id
+FROM (SELECT * FROM named UNION ALL SELECT * FROM others_named) AS named
+WHERE member.article_id = named.id AND member.story_id <> named.story_id
+RETURNING member.article_id
+"""
+
+
+def find_stories(article_ids: Iterable[int], *, from_scratch: bool = False) -> int:
+    """Bring the stories of these articles up to date (articles.stories), and those of the
+    articles whose story follows from theirs. Returns how many articles' rows changed."""
+    ordered = sorted(set(article_ids))
+    changed: set[int] = set()
+    with connection.cursor() as cursor:
+        moved = []
+        for start in range(0, len(ordered), BATCH_IDS):
+            ids = ordered[start : start + BATCH_IDS]
+            cursor.execute(_members_sql(), {"ids": ids, "from_scratch": from_scratch})
+            for pk, written in cursor.fetchall():
+                moved.append(pk)
+                if written:
+                    changed.add(pk)
+        if not moved:
+            return 0
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [STORY_LOCK])
+        # Its estimates are high enough for PostgreSQL to compile it (JIT), which takes
+        # ten times as long as running it.
+        cursor.execute("SET LOCAL jit = off")
+        for start in range(0, len(moved), BATCH_IDS):
+            cursor.execute(_stories_sql(), {"ids": moved[start : start + BATCH_IDS]})
+            changed.update(pk for (pk,) in cursor.fetchall())
+        cursor.execute("SET LOCAL jit TO DEFAULT")
+    return len(changed)
+
+
 # --- Noticing writes -------------------------------------------------------------------------
 
 
@@ -472,7 +602,8 @@ def _article_saved(sender, instance, created, update_fields=None, **kwargs):
 
 
 def _article_deleted(sender, instance, **kwargs):
-    mark()
+    """The articles that followed it into its story find theirs again."""
+    mark(StoryMember.objects.filter(story_id=instance.pk).values_list("article_id", flat=True))
 
 
 def _row_of_article_written(sender, instance, **kwargs):

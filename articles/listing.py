@@ -25,12 +25,19 @@ FACET_SIZE = 8
 SUMMARY_SECONDS = 60  # bounds how late a scheduled article is counted in the facets
 MULTI_VALUED = {"tag", "entity"}
 LOOKUP_FILTERS = {"category", "tag", "entity", "source"}
+# ?stories=apart lists every article; by default, a story told by several sources is one card
+STORIES_APART = "apart"
 
 
 def list_input(filter_class, *first: str) -> PageInput:
-    """The query parameters a list page understands: `first`, its filters, its page."""
-    names = (*first, *filter_class.base_filters, "page")
-    return PageInput(parameters=names, repeated=tuple(sorted(MULTI_VALUED)))
+    """The query parameters a list page understands: `first`, its filters, whether stories
+    are kept apart, its page."""
+    names = (*first, *filter_class.base_filters, "stories", "page")
+    return PageInput(
+        parameters=names,
+        repeated=tuple(sorted(MULTI_VALUED)),
+        choices={"stories": (STORIES_APART,)},
+    )
 
 
 LIST_INPUT = list_input(ArticleFilter)
@@ -123,20 +130,28 @@ def article_list(
     asked = ListQuery(params, articles, search)
     problems = asked.problems
     filtered = BuiltWhenRead(asked.matching)
+    together = params.get("stories") != STORIES_APART
+    shown = BuiltWhenRead(
+        lambda: (
+            filtered.queryset().one_per_story().with_stories() if together else filtered.queryset()
+        )
+    )
     page_query = _without(params, "page").urlencode()  # the list, whichever page of it
     summary = (
-        ListSummary([], 0, 0)
+        ListSummary([], 0, 0, 0)
         if problems
         else remember(
-            ("list", request.path, page_query, get_language()),
+            ("list summary", request.path, page_query, get_language()),
             lambda: summarise(filtered.queryset(), params),
             seconds=SUMMARY_SECONDS if asked.spelled else 0,
         )
     )
-    page, page_problem = paginate(filtered, params.get("page"), summary.count)
+    cards = summary.count - summary.told_again if together else summary.count
+    page, page_problem = paginate(shown, params.get("page"), cards)
     shown_as_asked = asked.spelled and params.get("page", str(page.number)) == str(page.number)
     kept_seconds = SUMMARY_SECONDS if shown_as_asked else 0
-    page.object_list = _cards(request, page, articles, search, kept_seconds)
+    retold = filtered.queryset if together else None
+    page.object_list = _cards(request, page, articles, search, kept_seconds, retold)
     return {
         # whether the page may be kept (by the page cache and for its parts) for others
         "shown_as_asked": shown_as_asked,
@@ -150,16 +165,23 @@ def article_list(
             for label, removed in asked.active()
         ],
         "facets": summary.facets,
-        "facet_window": FACET_WINDOW if page.paginator.count > FACET_WINDOW else None,
+        "facet_window": FACET_WINDOW if summary.count > FACET_WINDOW else None,
+        # how many articles the list holds, and whether its stories are kept together
+        "article_count": summary.count,
+        "told_again": summary.told_again,
+        "stories_together": together,
+        "stories_switch": _switched(params, together),
         "page_query": page_query,
         # what the page's cards show, for caching them: the articles' versions and the
         # search the snippets are for
         "page_version": _page_version(page, search),
         "search_capped": bool(search) and summary.scanned >= SEARCH_CANDIDATES,
         "lookup_filters": LOOKUP_FILTERS,
-        # the filter form shows no lookup filters (they are facets) and no search box
+        # the filter form shows no lookup filters (they are facets), no search box and no
+        # switch of stories
         "hidden_filters": [
             *([("q", search.text)] if search else []),
+            *([] if together else [("stories", STORIES_APART)]),
             *((name, value) for name in sorted(LOOKUP_FILTERS) for value in params.getlist(name)),
         ],
     }
@@ -180,62 +202,92 @@ class BuiltWhenRead:
 class ListSummary:
     facets: list[Facet]
     scanned: int  # the articles the facets counted (at most FACET_WINDOW)
-    count: int
+    count: int  # articles
+    told_again: int  # articles another one stands for when each story is one card
 
 
 def summarise(articles: QuerySet, params: QueryDict) -> ListSummary:
-    """The facets of a list and how many articles it has: counting a long list costs more
-    than showing a page of it, so the summary is kept (see article_list)."""
+    """The facets of a list and how many articles (and stories) it has: counting a long list
+    costs more than showing a page of it, so the summary is kept (see article_list)."""
     counts = articles.facet_counts(FACET_SIZE, FACET_WINDOW)
     scanned = counts["rows"][0][1]
     count = scanned if scanned < FACET_WINDOW else articles.count()
-    return ListSummary(facets(counts, params), scanned, count)
+    return ListSummary(facets(counts, params), scanned, count, articles.told_again())
 
 
-def _cards(request: HttpRequest, page: Page, articles: QuerySet, search, seconds: int) -> "Cards":
+def _switched(params: QueryDict, together: bool) -> str:
+    """The address of the same list with its stories the other way, from its first page."""
+    switched = _without(params, "page", "stories")
+    if together:
+        switched["stories"] = STORIES_APART
+    return "?" + switched.urlencode() if switched else "?"
+
+
+def _cards(
+    request: HttpRequest, page: Page, articles: QuerySet, search, seconds: int, retold=None
+) -> "Cards":
     """The articles on a page, in order: found (and for a search, ranked) once, then read
     by id until the content changes, which any change to an article is (at most a minute
-    for an article whose scheduled time comes)."""
+    for an article whose scheduled time comes). With `retold` (the list, whose stories
+    are one card each), each comes with the others of the list that tell its story."""
     found = []
 
-    def find() -> list[tuple[int, datetime]]:
+    def find() -> list[tuple[int, datetime, list[int]]]:
         found.extend(page.object_list)
-        return [(article.pk, article.updated_at) for article in found]
+        told = [article.pk for article in found if getattr(article, "retold", False)]
+        others = retold().same_stories(told) if told else {}
+        return [(article.pk, article.updated_at, others.get(article.pk, [])) for article in found]
 
-    versions = remember(("list page", request.path, request.GET.urlencode()), find, seconds)
+    versions = remember(("list cards", request.path, request.GET.urlencode()), find, seconds)
     prepare = partial(attach_snippets, query=search) if search else None
     return Cards(versions, articles, prepare, fetched=found or None)
 
 
 class Cards(Sequence):
     """The articles of a page: their versions are known first, to find the page's kept
-    cards; the articles themselves are fetched (and prepared) only to render the cards."""
+    cards; the articles themselves (and the others telling their stories) are fetched,
+    and prepared, only to render the cards."""
 
     def __init__(self, versions, articles: QuerySet, prepare=None, fetched: list | None = None):
         self.versions = versions
         self._articles = articles
         self._prepare = prepare
+        self._found = {article.pk: article for article in fetched or ()}
         self._fetched = None
-        if fetched is not None:
-            self._keep(fetched)
 
     def __len__(self) -> int:
         return len(self.versions)
 
     def __getitem__(self, index):
         if self._fetched is None:
-            found = self._articles.in_bulk([pk for pk, _ in self.versions])
-            self._keep([found[pk] for pk, _ in self.versions if pk in found])
+            self._fetched = self._fetch()
         return self._fetched[index]
 
-    def _keep(self, articles: list) -> None:
+    def _fetch(self) -> list:
+        found = dict(self._found)
+        wanted = [
+            pk
+            for first, _updated_at, others in self.versions
+            for pk in (first, *others)
+            if pk not in found
+        ]
+        if wanted:
+            found |= self._articles.in_bulk(wanted)
+        articles = []
+        for pk, _updated_at, others in self.versions:
+            if pk in found:
+                found[pk].told_also = [found[other] for other in others if other in found]
+                articles.append(found[pk])
         if self._prepare:
             self._prepare(articles)
-        self._fetched = articles
+        return articles
 
 
 def _page_version(page: Page, search: SearchQuery | None) -> str:
-    versions = [f"{pk}.{updated_at.timestamp()}" for pk, updated_at in page.object_list.versions]
+    versions = [
+        f"{pk}.{updated_at.timestamp()}" + "".join(f"+{other}" for other in others)
+        for pk, updated_at, others in page.object_list.versions
+    ]
     return " ".join([search.text if search else "", *versions])
 
 

@@ -13,7 +13,7 @@ from django.core.validators import (
     URLValidator,
 )
 from django.db import models
-from django.db.models import F, Func
+from django.db.models import F, Func, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length, Now
 from django.db.models.lookups import LessThanOrEqual
@@ -650,3 +650,46 @@ class EntitySuggestion(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class StoryMember(models.Model):
+    """The story an article tells (articles.stories), kept by articles.derived: the id of
+    the earliest of it and its near-duplicates from other sources, and what that was found
+    from. A table of its own, so that finding stories never rewrites an article's row.
+
+    The database deletes a row with its article (ON DELETE CASCADE, migration 0016), however
+    the article is deleted, and whatever was refreshed while it was being deleted."""
+
+    article = models.OneToOneField(
+        Article,
+        primary_key=True,
+        related_name="story_member",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+    )
+    story_id = models.BigIntegerField()
+    story_basis = models.CharField(max_length=32)  # articles.stories.basis_sql()
+    # the article's publication time and source, as its story was found from them
+    story_time = models.DateTimeField(null=True)
+    story_source_id = models.BigIntegerField(null=True)
+    # The title and lead as hashed pairs of neighbouring folded words, their MinHash bands,
+    # and those as keys of the article's period, through which near-duplicates are found.
+    story_pairs = ArrayField(models.IntegerField(), default=list)
+    story_bands = ArrayField(models.BigIntegerField(), default=list)
+    story_keys = ArrayField(models.BigIntegerField(), default=list)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["story_id"], name="story_member_story_idx"),
+            # the articles that follow another into its story: few, counted by lists
+            models.Index(
+                fields=["story_id"],
+                condition=~Q(story_id=F("article")),
+                name="story_member_follower_idx",
+            ),
+            # read right after each batch writes to it: no pending list to read through
+            GinIndex(fields=["story_keys"], name="story_member_keys_idx", fastupdate=False),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} → {self.story_id}"

@@ -1,11 +1,12 @@
 """The one place where article queries are defined."""
 
 import operator
+from datetime import timedelta
 from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, models
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, Coalesce, Extract, Greatest, Least, Now, Power
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from articles.search.query import (
     required_phrases,
     syllables_tsquery,
 )
+from articles.stories import SAME_EVENT, STORY_DAYS, overlap_sql
 from articles.text import fold
 
 FACET_ARRAYS = ("category_ids", "tag_ids", "entity_ids")
@@ -40,6 +42,9 @@ EXACT_MATCH_BONUS = 0.5  # an exact-diacritic match in the title or lead ranks f
 RECENT_BOOST = 0.5  # an article published now ranks as if 1.5 times as relevant
 RECENT_HALF_LIFE_DAYS = 30
 FACET_WINDOW = 10_000  # facets count over at most the latest 10,000 articles of a list
+RELATED_RECENT = 1_000  # related articles are looked for among the latest 1,000, and
+RELATED_CANDIDATES = 100  # at most this many of them, and as many holding a rare topic
+RELATED_MONTH_DAYS = 30  # an article a month old counts half as much as today's
 
 
 class NoticedWrites:
@@ -86,6 +91,13 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
     def published(self):
         return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def published_sql(self) -> tuple[str, dict]:
+        """published(), in SQL, for the queries written out, with its named parameters."""
+        return (
+            "status = %(published)s AND published_at <= %(now)s",
+            {"published": self.model.Status.PUBLISHED, "now": timezone.now()},
+        )
+
     def visible_to(self, user):
         """Staff may open drafts (to preview them); everyone else sees published articles."""
         return self if user.is_staff else self.published()
@@ -112,11 +124,12 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
         cost of building it."""
         fields = [f for f in self.model._meta.concrete_fields if f.attname in VERSION_FIELDS]
         columns = ", ".join(field.column for field in fields)  # in the model's order
-        sql = f"SELECT {columns} FROM {self.model._meta.db_table} WHERE slug = %s"
-        params = [slug]
-        if not user.is_staff:  # published(), in SQL
-            sql += " AND status = %s AND published_at <= %s"
-            params += [self.model.Status.PUBLISHED, timezone.now()]
+        sql = f"SELECT {columns} FROM {self.model._meta.db_table} WHERE slug = %(slug)s"
+        params = {"slug": slug}
+        if not user.is_staff:
+            published, published_params = self.published_sql()
+            sql += f" AND {published}"
+            params |= published_params
         with connections[self.db].cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
@@ -315,6 +328,186 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
     def selected_by(self, category):
         """Articles the category's rule selects now, whatever membership was stored."""
         return self.filter(self.category_rule(category))
+
+    def topic_counts(self, tag_ids, entity_ids) -> tuple[float, dict[str, dict | None]]:
+        """How many articles there are, and about how many hold each of these tags and
+        entities ({"tag_ids": {id: count}, "entity_ids": {...}}), from PostgreSQL's
+        statistics of the table and its id arrays, which ANALYZE keeps as it changes. One
+        that is not in the statistics is rarer than the rarest in them, and is counted at
+        half of that; a column without statistics yet (a new site) is None."""
+        table = self.model._meta.db_table
+        wanted = {"tag_ids": list(tag_ids), "entity_ids": list(entity_ids)}
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                "SELECT stats.attname, counted.id, counted.share, stats.most_common_elem_freqs["
+                "cardinality(stats.most_common_elem_freqs) - 2], class.reltuples "
+                "FROM pg_stats AS stats JOIN pg_class AS class ON class.oid = %s::regclass "
+                "LEFT JOIN LATERAL (SELECT * FROM unnest(stats.most_common_elems::text::bigint[], "
+                "stats.most_common_elem_freqs) AS counted(id, share) WHERE counted.id = ANY("
+                "CASE stats.attname WHEN 'tag_ids' THEN %s::bigint[] ELSE %s::bigint[] END)) "
+                "AS counted ON true WHERE stats.schemaname = current_schema() "
+                "AND stats.tablename = %s AND stats.attname IN ('tag_ids', 'entity_ids')",
+                [table, wanted["tag_ids"], wanted["entity_ids"], table],
+            )
+            rows = cursor.fetchall()
+        articles, counts = 0.0, {"tag_ids": None, "entity_ids": None}
+        for column, pk, share, rarest, articles in rows:
+            if counts[column] is None:
+                counts[column] = dict.fromkeys(wanted[column], (rarest or 0) / 2 * articles)
+            if pk is not None:
+                counts[column][pk] = share * articles
+        return max(articles, 0.0), counts
+
+    def one_per_story(self):
+        """These articles, each story told once (articles.stories): of several telling one
+        story, the latest among these stands for it."""
+        newer = self.filter(story_member__story_id=OuterRef("story_member__story_id")).filter(
+            Q(published_at__gt=OuterRef("published_at"))
+            | Q(published_at=OuterRef("published_at"), pk__gt=OuterRef("pk"))
+        )
+        return self.exclude(Exists(newer))
+
+    def with_stories(self):
+        """These articles, each with the id of its story (`story`) and whether other
+        articles tell it too (`retold`)."""
+        StoryMember = _related(self.model, "story_member")
+        others = StoryMember.objects.filter(story_id=OuterRef("story_member__story_id")).exclude(
+            article_id=OuterRef("pk")
+        )
+        return self.annotate(story=F("story_member__story_id"), retold=Exists(others))
+
+    def told_again(self) -> int:
+        """How many of these articles one_per_story() leaves out: of the stories several of
+        them tell, all their articles but one. Read from the stories told more than once,
+        which are few."""
+        StoryMember = _related(self.model, "story_member")
+        followed = StoryMember.objects.exclude(story_id=F("article_id")).values("story_id")
+        counted = self.filter(story_member__story_id__in=followed).aggregate(
+            articles=Count("pk"), stories=Count("story_member__story_id", distinct=True)
+        )
+        return counted["articles"] - counted["stories"]
+
+    def same_stories(self, ids) -> dict[int, list[int]]:
+        """For each of these articles with the given ids, the ids of the others among these
+        that tell its story, latest first: one query."""
+        StoryMember = _related(self.model, "story_member")
+        stories = StoryMember.objects.filter(article_id__in=list(ids)).values("story_id")
+        told = (
+            self.filter(story_member__story_id__in=stories)
+            .order_by("-published_at", "-id")
+            .values_list("pk", "story_member__story_id")
+        )
+        by_story: dict[int, list[int]] = {}
+        story_of = {}
+        for pk, story in told:
+            by_story.setdefault(story, []).append(pk)
+            story_of[pk] = story
+        return {
+            pk: [other for other in by_story.get(story_of.get(pk), []) if other != pk] for pk in ids
+        }
+
+    def related_ids(self, article, weights: dict, keys: dict, rare: dict, exclude=(), limit=5):
+        """The ids of the `limit` published articles that share most with the article, most
+        related first: the weights of what they share (`weights`: {"tag_ids": {id: weight}, ...},
+        the rarer the heavier), divided by 1 + their age in months.
+
+        Only a bounded set of candidates is weighed: of the latest RELATED_RECENT articles,
+        the latest RELATED_CANDIDATES that hold one of its `keys` ({"tag_ids": ids, ...}:
+        those that are not among the commonest), and the latest as many from any time
+        that hold one of the `rare` ones. They are ranked by a query written out: the ORM
+        took longer to build it than PostgreSQL to answer it."""
+        if not any(keys.values()):
+            return []
+        table = self.model._meta.db_table
+        published, published_params = self.published_sql()
+
+        def latest_holding(kind: str, condition: str = "TRUE") -> str:
+            return (
+                f"SELECT id FROM {table} WHERE {published} AND {condition} AND (tag_ids && "
+                f"%({kind}_tag_ids)s::bigint[] OR entity_ids && %({kind}_entity_ids)s::bigint[])"
+                f" ORDER BY published_at DESC, id DESC LIMIT {RELATED_CANDIDATES}"
+            )
+
+        weighed = " + ".join(
+            f"coalesce((SELECT sum(weight) FROM unnest(%({column})s::bigint[], "
+            f"%({column}_weights)s::float8[]) AS topic(id, weight) "
+            f"WHERE topic.id = ANY(article.{column})), 0)"
+            for column in weights
+        )
+        sql = f"""
+WITH since AS (
+    SELECT published_at FROM {table} WHERE {published}
+    ORDER BY published_at DESC OFFSET {RELATED_RECENT - 1} LIMIT 1
+),
+candidates AS (
+    ({latest_holding("key", "published_at >= coalesce((SELECT * FROM since), '-infinity')")})
+    UNION ({latest_holding("rare")})
+)
+SELECT article.id FROM candidates JOIN {table} AS article ON article.id = candidates.id
+WHERE article.id <> ALL(%(shown)s)
+ORDER BY ({weighed}) / (1 + greatest(date_part('epoch', %(now)s - article.published_at), 0)
+    / {RELATED_MONTH_DAYS * 86400}) DESC, article.published_at DESC, article.id DESC
+LIMIT %(limit)s
+"""
+        params = {
+            **published_params,
+            **{f"key_{column}": ids for column, ids in keys.items()},
+            **{f"rare_{column}": ids for column, ids in rare.items()},
+            **{column: list(weighed) for column, weighed in weights.items()},
+            **{f"{column}_weights": list(weighed.values()) for column, weighed in weights.items()},
+            "shown": [article.pk, *exclude],
+            "limit": limit,
+        }
+        return self._ids(sql, params)
+
+    def story_ids(self, article, member, key_entity_ids, limit=5) -> list[int]:
+        """The ids of the published articles from other sources telling the article's
+        story, closest first: those of its stored story (StoryMember `member`, or None),
+        and those published at most STORY_DAYS apart that name one of its key entities and
+        share at least SAME_EVENT of its word pairs (articles.stories)."""
+        if article.published_at is None or member is None:
+            return []
+        table = self.model._meta.db_table
+        members = _related(self.model, "story_member")._meta.db_table
+        published, params = self.published_sql()
+        overlap = overlap_sql("member", "mine")
+        sql = f"""
+WITH mine(story_pairs) AS (SELECT %(pairs)s::integer[]),
+told AS (
+    SELECT %(leader)s::bigint AS id
+    UNION SELECT article_id FROM {members} WHERE story_id IN (%(leader)s, %(article)s)
+),
+candidates AS (
+    SELECT id FROM {table} WHERE {published} AND entity_ids && %(keys)s::bigint[]
+        AND published_at BETWEEN %(since)s AND %(until)s
+    UNION SELECT id FROM told
+)
+SELECT article.id FROM candidates
+JOIN {table} AS article ON article.id = candidates.id
+JOIN {members} AS member ON member.article_id = article.id, mine
+WHERE {published} AND article.id <> %(article)s
+    AND article.source_id IS DISTINCT FROM %(source)s
+    AND ({overlap} >= {SAME_EVENT} OR article.id IN (SELECT id FROM told))
+ORDER BY {overlap} DESC, article.published_at DESC, article.id DESC
+LIMIT %(limit)s
+"""
+        near = timedelta(days=STORY_DAYS)
+        params |= {
+            "pairs": member.story_pairs,
+            "leader": member.story_id,
+            "article": article.pk,
+            "keys": list(key_entity_ids),
+            "since": article.published_at - near,
+            "until": article.published_at + near,
+            "source": article.source_id,
+            "limit": limit,
+        }
+        return self._ids(sql, params)
+
+    def _ids(self, sql: str, params: dict) -> list[int]:
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return [pk for (pk,) in cursor.fetchall()]
 
 
 class EntityQuerySet(models.QuerySet):

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 
 from articles.entities.linking import highlight_article
 from articles.models import Article, Mention
+from articles.related import coverage
 from newsreader.pagecache import absolute_url, remember
 
 
@@ -31,7 +32,7 @@ def article_page(request: HttpRequest, version: Article, context: dict) -> str:
 
 
 def _render(request: HttpRequest, pk: int, context: dict) -> str:
-    article = Article.objects.for_reading().get(pk=pk)
+    article = Article.objects.for_reading().select_related("story_member").get(pk=pk)
     prefetch_related_objects(
         [article],
         "paragraphs",
@@ -42,5 +43,6 @@ def _render(request: HttpRequest, pk: int, context: dict) -> str:
         ),
     )
     blocks = highlight_article(article) if context["highlight"] else article.aligned_blocks()
-    page = {**context, "article": article, "blocks": blocks}
+    member = getattr(article, "story_member", None)  # none until its story is found
+    page = {**context, "article": article, "blocks": blocks, "coverage": coverage(article, member)}
     return render_to_string("articles/detail.html", page, request)

