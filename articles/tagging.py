@@ -62,9 +62,6 @@ class TagRules:
             if aliases
         ]
 
-    def __bool__(self) -> bool:
-        return bool(self.rules)
-
     def matches(self, article: Article, paragraphs=None) -> dict[int, TagMatch]:
         """The tags whose rule the article's text meets (its stored paragraphs, or those
         given), with the words that matched."""
