@@ -131,11 +131,6 @@ def article_list(
     problems = asked.problems
     filtered = BuiltWhenRead(asked.matching)
     together = params.get("stories") != STORIES_APART
-    shown = BuiltWhenRead(
-        lambda: (
-            filtered.queryset().one_per_story().with_stories() if together else filtered.queryset()
-        )
-    )
     page_query = _without(params, "page").urlencode()  # the list, whichever page of it
     summary = (
         ListSummary([], 0, 0, 0)
@@ -146,11 +141,14 @@ def article_list(
             seconds=SUMMARY_SECONDS if asked.spelled else 0,
         )
     )
+    # stories are grouped only in a list that tells one more than once
+    grouped = together and summary.told_again > 0
+    shown = BuiltWhenRead(lambda: filtered.queryset().one_per_story()) if grouped else filtered
     cards = summary.count - summary.told_again if together else summary.count
     page, page_problem = paginate(shown, params.get("page"), cards)
     shown_as_asked = asked.spelled and params.get("page", str(page.number)) == str(page.number)
     kept_seconds = SUMMARY_SECONDS if shown_as_asked else 0
-    retold = filtered.queryset if together else None
+    retold = filtered.queryset if grouped else None
     page.object_list = _cards(request, page, articles, search, kept_seconds, retold)
     return {
         # whether the page may be kept (by the page cache and for its parts) for others
@@ -234,8 +232,7 @@ def _cards(
 
     def find() -> list[tuple[int, datetime, list[int]]]:
         found.extend(page.object_list)
-        told = [article.pk for article in found if getattr(article, "retold", False)]
-        others = retold().same_stories(told) if told else {}
+        others = retold().same_stories([article.pk for article in found]) if retold else {}
         return [(article.pk, article.updated_at, others.get(article.pk, [])) for article in found]
 
     versions = remember(("list cards", request.path, request.GET.urlencode()), find, seconds)

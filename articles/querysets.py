@@ -367,23 +367,19 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
         )
         return self.exclude(Exists(newer))
 
-    def with_stories(self):
-        """These articles, each with the id of its story (`story`) and whether other
-        articles tell it too (`retold`)."""
-        StoryMember = _related(self.model, "story_member")
-        others = StoryMember.objects.filter(story_id=OuterRef("story_member__story_id")).exclude(
-            article_id=OuterRef("pk")
-        )
-        return self.annotate(story=F("story_member__story_id"), retold=Exists(others))
-
     def told_again(self) -> int:
         """How many of these articles one_per_story() leaves out: of the stories several of
         them tell, all their articles but one. Read from the stories told more than once,
-        which are few."""
+        which are few, found first: PostgreSQL cannot tell how few."""
         StoryMember = _related(self.model, "story_member")
-        followed = StoryMember.objects.exclude(story_id=F("article_id")).values("story_id")
-        counted = self.filter(story_member__story_id__in=followed).aggregate(
-            articles=Count("pk"), stories=Count("story_member__story_id", distinct=True)
+        retold = StoryMember.objects.exclude(story_id=F("article_id")).values_list("story_id")
+        stories = sorted({story for (story,) in retold})
+        if not stories:
+            return 0
+        counted = (
+            StoryMember.objects.filter(story_id__in=stories)
+            .filter(Exists(self.filter(pk=OuterRef("article_id"))))
+            .aggregate(articles=Count("article_id"), stories=Count("story_id", distinct=True))
         )
         return counted["articles"] - counted["stories"]
 
@@ -408,8 +404,8 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
 
     def related_ids(self, article, weights: dict, keys: dict, rare: dict, exclude=(), limit=5):
         """The ids of the `limit` published articles that share most with the article, most
-        related first: the weights of what they share (`weights`: {"tag_ids": {id: weight}, ...},
-        the rarer the heavier), divided by 1 + their age in months.
+        related first: the weights of what they share (`weights`: {"tag_ids": {id: weight},
+        ...}, the rarer the heavier), divided by 1 + their age in months.
 
         Only a bounded set of candidates is weighed: of the latest RELATED_RECENT articles,
         the latest RELATED_CANDIDATES that hold one of its `keys` ({"tag_ids": ids, ...}:
@@ -428,11 +424,15 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
                 f" ORDER BY published_at DESC, id DESC LIMIT {RELATED_CANDIDATES}"
             )
 
+        topics = [
+            (column, pk, weight)
+            for column, by_id in weights.items()
+            for pk, weight in by_id.items()
+        ]
         weighed = " + ".join(
-            f"coalesce((SELECT sum(weight) FROM unnest(%({column})s::bigint[], "
-            f"%({column}_weights)s::float8[]) AS topic(id, weight) "
-            f"WHERE topic.id = ANY(article.{column})), 0)"
-            for column in weights
+            f"CASE WHEN article.{column} @> ARRAY[%(topic_{n})s]::bigint[] "
+            f"THEN %(weight_{n})s::float8 ELSE 0 END"
+            for n, (column, _pk, _weight) in enumerate(topics)
         )
         sql = f"""
 WITH since AS (
@@ -453,8 +453,8 @@ LIMIT %(limit)s
             **published_params,
             **{f"key_{column}": ids for column, ids in keys.items()},
             **{f"rare_{column}": ids for column, ids in rare.items()},
-            **{column: list(weighed) for column, weighed in weights.items()},
-            **{f"{column}_weights": list(weighed.values()) for column, weighed in weights.items()},
+            **{f"topic_{n}": pk for n, (_column, pk, _weight) in enumerate(topics)},
+            **{f"weight_{n}": weight for n, (_column, _pk, weight) in enumerate(topics)},
             "shown": [article.pk, *exclude],
             "limit": limit,
         }

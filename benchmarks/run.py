@@ -57,9 +57,10 @@ def main() -> None:
         f"{time.strftime('%Y-%m-%d')}\n"
     )
     print(table("Filtered lists", lists.run()))
+    # before the naive scans of search, which leave a cold cache no reader meets
+    print(table("Related coverage: the end of an article page, uncached", related.run()))
     print(table("Search: ranked first page of 20 results", search.run()))
     print(search.relevance())
-    print(table("Related coverage: the end of an article page, uncached", related.run()))
     print(table("Entity linking, no database", entity_linking.rows()))
     print(table("Tag rules over the stored articles", tag_rules.run()))
     if not options.skip_ingest:
