@@ -321,7 +321,7 @@ def apply_tag_rules(tags: list[Tag], progress=None) -> RuleOutcome:
     def write(batch: dict[int, list[int]]) -> None:
         with transaction.atomic():
             store_rule_tags(batch)
-            refresh(batch)
+            refresh(batch, stories=False)  # a tag never changes a story
             changes.content_changed_on_commit()
 
     for change in rule_changes(tags, progress=progress, read=checked.append):
