@@ -7,7 +7,6 @@ published articles, spread over the whole corpus, as readers' visits are.
     python -m benchmarks.related [--articles 100000]
 """
 
-import argparse
 import random
 from itertools import cycle
 
@@ -84,17 +83,9 @@ def run() -> list[dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, default=100_000, help="corpus size")
-    options = parser.parse_args()
+    from benchmarks.setup import run_alone
 
-    from benchmarks.setup import fill_to, use_bench_database
-
-    use_bench_database(options.articles)
-    fill_to(options.articles)
-    from benchmarks.timing import table
-
-    print(table("Related coverage: the end of an article page, uncached", run()))
+    run_alone(__doc__, "Related coverage: the end of an article page, uncached", run)
 
 
 if __name__ == "__main__":

@@ -130,3 +130,18 @@ def _build_index(index) -> None:
             editor.add_index(Article, index)
     finally:
         connection.close()  # each thread has a connection of its own
+
+
+def run_alone(description: str, title: str, run) -> None:
+    """A benchmark module run on its own: `python -m benchmarks.<name> [--articles N]`
+    fills the corpus to that size and prints run()'s rows as a table."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000, help="corpus size")
+    options = parser.parse_args()
+    use_bench_database(options.articles)
+    fill_to(options.articles)
+    from benchmarks.timing import table
+
+    print(table(title, run()))

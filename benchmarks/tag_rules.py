@@ -5,7 +5,6 @@ articles that may use its words, as the admin's rule tester shows it.
     python -m benchmarks.tag_rules [--articles 100000]
 """
 
-import argparse
 import time
 
 GOAL_SECONDS = 30
@@ -65,17 +64,9 @@ def run() -> list[dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, default=100_000, help="corpus size")
-    options = parser.parse_args()
+    from benchmarks.setup import run_alone
 
-    from benchmarks.setup import fill_to, use_bench_database
-
-    use_bench_database(options.articles)
-    fill_to(options.articles)
-    from benchmarks.timing import table
-
-    print(table("Tag rules over the stored articles", run()))
+    run_alone(__doc__, "Tag rules over the stored articles", run)
 
 
 if __name__ == "__main__":
