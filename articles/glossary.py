@@ -58,6 +58,10 @@ def english_words(text: str) -> list[str]:
     return [word.lower() for word in ENGLISH_WORD.findall(text)]
 
 
+WORD_FIELDS = (
+    *("title_vi", "title_en", "caption_vi", "caption_en", "lead_vi", "lead_en"),
+    "word_lengths",
+)
 MENTIONED_ENTITIES = Prefetch(
     "mentions",
     Mention.objects.select_related("entity").prefetch_related(
@@ -90,7 +94,9 @@ def article_words(pk: int) -> dict:
     glosses "g", part of speech "p", note "n", lemma "l", entity page "e" and its name "t").
     """
     article = (
-        Article.objects.for_reading().prefetch_related("paragraphs", MENTIONED_ENTITIES).get(pk=pk)
+        Article.objects.only(*WORD_FIELDS)
+        .prefetch_related("paragraphs", MENTIONED_ENTITIES)
+        .get(pk=pk)
     )
     vietnamese, english = words_of(article)
     entities = [mention.entity for mention in article.mentions.all()]
@@ -161,7 +167,7 @@ def unglossed_words(limit: int = 100, articles: int = QUEUE_ARTICLES) -> list[tu
     latest = (
         Article.objects.published()
         .latest_first()
-        .for_reading()
+        .only(*WORD_FIELDS)
         .prefetch_related("paragraphs", MENTIONED_ENTITIES)[:articles]
     )
     counts: Counter[tuple[str, str]] = Counter()

@@ -750,7 +750,10 @@ class GlossaryEntry(models.Model):
     def __str__(self) -> str:
         return self.headword
 
+    def save(self, *args, **kwargs):
+        self.headword = headword_key(self.headword, self.language)  # as it is looked up
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
-        self.headword = headword_key(self.headword, self.language)
-        if not self.headword:
+        if not headword_key(self.headword, self.language):
             raise ValidationError({"headword": _("A headword needs a letter.")})

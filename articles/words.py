@@ -219,19 +219,24 @@ def joined(segmented: list[list[str]], compounds: frozenset[str]) -> list[list[s
     words a reader taps. Search keeps reading them apart."""
     if not compounds:
         return segmented
+    starts = {compound.split(" ", 1)[0] for compound in compounds}
     words, position = [], 0
     while position < len(segmented):
-        for count in range(min(MAX_COMPOUND_WORDS, len(segmented) - position), 1, -1):
-            together = [
-                syllable for word in segmented[position : position + count] for syllable in word
-            ]
-            if " ".join(together) in compounds:
-                words.append(together)
-                position += count
-                break
-        else:
-            words.append(segmented[position])
-            position += 1
+        size = 1
+        if segmented[position][0] in starts:
+            size = next(
+                (
+                    count
+                    for count in range(min(MAX_COMPOUND_WORDS, len(segmented) - position), 1, -1)
+                    if " ".join(" ".join(word) for word in segmented[position : position + count])
+                    in compounds
+                ),
+                1,
+            )
+        words.append(
+            [syllable for word in segmented[position : position + size] for syllable in word]
+        )
+        position += size
     return words
 
 

@@ -46,6 +46,8 @@
 
     /* The pieces of text whose words are told apart, with their line among the lengths:
        the title, the caption, then each block. */
+    var TEXTS = ".article-header h1, .article-header .title-en, figcaption > [lang], .blocks p[lang]";
+
     function pieces() {
       var found = [];
       article.querySelectorAll(".article-header h1, .article-header .title-en").forEach(function (el) {
@@ -72,6 +74,9 @@
             var first = article.querySelector(".word");
             if (first) { first.tabIndex = 0; }
             markSaved();
+          }, function (error) {
+            loading = null;  /* the next tap tries again */
+            throw error;
           });
       }
       return loading;
@@ -250,7 +255,7 @@
     article.addEventListener("click", function (event) {
       var word = event.target.closest(".word");
       if (word) { open(word); return; }
-      if (data || event.target.closest("a, button") || !event.target.closest("[lang]")) { return; }
+      if (data || event.target.closest("a, button") || !event.target.closest(TEXTS)) { return; }
       var x = event.clientX, y = event.clientY;
       load().then(function () {
         var found = wordAt(x, y);
