@@ -755,5 +755,6 @@ class GlossaryEntry(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        if not headword_key(self.headword, self.language):
+        self.headword = headword_key(self.headword, self.language)  # before it is compared
+        if not self.headword:
             raise ValidationError({"headword": _("A headword needs a letter.")})

@@ -214,6 +214,11 @@ def test_editors_see_the_words_without_a_meaning_and_add_one(admin_client):
         {"headword": "Hải quân", "language": "vi", "glosses": "navy", "part_of_speech": "noun"},
     )
     assert GlossaryEntry.objects.get(language="vi", headword="hải quân").glosses == "navy"
+    again = admin_client.post(
+        reverse("admin:articles_glossaryentry_add"),
+        {"headword": "HẢI  QUÂN", "language": "vi", "glosses": "naval forces"},
+    )
+    assert again.status_code == 200 and "errornote" in again.content.decode()  # one entry a word
     page = admin_client.get(reverse("admin:articles_glossaryentry_queue")).content.decode()
     assert '<td lang="vi">hải quân</td>' not in page
 
