@@ -219,25 +219,29 @@ def joined(segmented: list[list[str]], compounds: frozenset[str]) -> list[list[s
     words a reader taps. Search keeps reading them apart."""
     if not compounds:
         return segmented
-    starts = {compound.split(" ", 1)[0] for compound in compounds}
+    starts = _first_syllables(compounds)
     words, position = [], 0
     while position < len(segmented):
-        size = 1
-        if segmented[position][0] in starts:
-            size = next(
-                (
-                    count
-                    for count in range(min(MAX_COMPOUND_WORDS, len(segmented) - position), 1, -1)
-                    if " ".join(" ".join(word) for word in segmented[position : position + count])
-                    in compounds
-                ),
-                1,
-            )
-        words.append(
-            [syllable for word in segmented[position : position + size] for syllable in word]
-        )
+        word = segmented[position]
+        size = _compound_size(segmented, position, compounds) if word[0] in starts else 1
+        if size > 1:
+            word = [syllable for part in segmented[position : position + size] for syllable in part]
+        words.append(word)
         position += size
     return words
+
+
+@functools.lru_cache(maxsize=4)
+def _first_syllables(compounds: frozenset[str]) -> frozenset[str]:
+    return frozenset(compound.split(" ", 1)[0] for compound in compounds)
+
+
+def _compound_size(segmented: list[list[str]], position: int, compounds: frozenset[str]) -> int:
+    """How many words from `position` make one of the compounds (the most), else 1."""
+    for count in range(min(MAX_COMPOUND_WORDS, len(segmented) - position), 1, -1):
+        if " ".join(" ".join(word) for word in segmented[position : position + count]) in compounds:
+            return count
+    return 1
 
 
 _LENGTH_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
