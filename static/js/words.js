@@ -193,7 +193,6 @@
       }
       var save = part(".word-popover-save");
       save.setAttribute("aria-pressed", String(savedIndex(savedWords(), key, lang) >= 0));
-      save.hidden = !known;
       word.setAttribute("aria-expanded", "true");
       popover.hidden = false;
       place(word);
@@ -277,7 +276,6 @@
 
     toggle.addEventListener("click", function () {
       load().then(function () {
-        toggle.setAttribute("aria-pressed", "true");
         var first = article.querySelector(".word[tabindex='0']");
         if (first) { first.focus(); }
       });

@@ -89,7 +89,9 @@ def test_tapping_a_vietnamese_word_shows_its_meaning_and_saving_keeps_it(page, s
     expect(page.get_by_text("No saved words yet.")).to_be_visible()
 
 
-def test_tapping_an_english_word_shows_its_lemma_meaning(page, sample_url):
+def test_an_english_word_is_glossed_by_its_lemma_and_an_unknown_one_offers_its_paragraph(
+    page, sample_url
+):
     page.goto(sample_url + "?view=interleaved")
     click_text(page, ".blocks .lead p[lang=en]", "alliances")
 
@@ -97,9 +99,13 @@ def test_tapping_an_english_word_shows_its_lemma_meaning(page, sample_url):
     expect(dialog.locator(".word-popover-glosses")).to_contain_text("liên minh")
     expect(dialog.locator(".word-popover-lemma")).to_contain_text("alliance")
 
-    page.keyboard.press("ArrowRight")  # Escape closed nothing yet: focus is in the dialog
     page.keyboard.press("Escape")
-    page.keyboard.press("ArrowRight")  # from the word to the next, then open it
+    click_text(page, ".blocks .lead p[lang=en]", "Tokyo")  # no entity of that name here
+    expect(dialog.locator(".word-popover-unknown")).to_contain_text("Chưa có nghĩa")
+    expect(dialog.locator(".word-popover-aligned")).to_contain_text("Mỹ và Nhật Bản")
+    page.keyboard.press("Escape")
+    for _word in ("and", "Washington", "will", "deepen", "their", "alliances", "in"):
+        page.keyboard.press("ArrowRight")  # from the word to the next
     assert page.evaluate("document.activeElement.textContent") == "in"
     page.keyboard.press("Enter")
     expect(dialog.locator("#word-popover-word")).to_have_text("in")
