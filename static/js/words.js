@@ -340,13 +340,12 @@
       }
       var table = document.createElement("table");
       var head = table.createTHead().insertRow();
-      ["word", "meaning", "sentence", "article"].forEach(function (name) {
+      ["word", "meaning", "sentence", "article", "remove"].forEach(function (name) {
         var th = document.createElement("th");
         th.scope = "col";
         th.textContent = box.getAttribute("data-" + name);
         head.appendChild(th);
       });
-      head.appendChild(document.createElement("th"));
       var body = table.createTBody();
       list.forEach(function (item, index) {
         var row = body.insertRow();

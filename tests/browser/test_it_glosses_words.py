@@ -62,7 +62,7 @@ def test_tapping_a_vietnamese_word_shows_its_meaning_and_saving_keeps_it(page, s
     expect(dialog.locator(".word-popover-glosses")).to_contain_text("defense")
     expect(dialog.locator("#word-popover-word")).to_have_text("quốc phòng")  # the whole word
     assert page.evaluate("document.activeElement.closest('[role=dialog]') !== null")
-    results = Axe().run(page)
+    results = Axe().run(page)  # the dialog open
     assert results.violations_count == 0, results.generate_report()
 
     dialog.get_by_role("button", name="Lưu vào từ của tôi").click()
@@ -72,6 +72,7 @@ def test_tapping_a_vietnamese_word_shows_its_meaning_and_saving_keeps_it(page, s
 
     page.get_by_role("link", name="Từ của tôi").click()
     expect(page.get_by_role("row").filter(has_text="quốc phòng")).to_contain_text("defense")
+    assert Axe().run(page).violations_count == 0
     with page.expect_download() as download:
         page.get_by_role("link", name="Xuất CSV").click()
     exported = Path(download.value.path()).read_text("utf-8-sig")
