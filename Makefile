@@ -47,7 +47,7 @@ format: install
 	$(BIN)/ruff format .
 
 screenshot: install
-	$(BIN)/python scripts/screenshot.py docs/parallel-reading.png
+	$(BIN)/python scripts/screenshot.py docs/parallel-reading.png docs/word-popover.png
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

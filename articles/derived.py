@@ -9,7 +9,8 @@ Derived from an article's own rows and its related ones:
 - body_vi, body_en (its paragraphs) and entity_names (the names and aliases of what it
   mentions): the text search reads, and the tsvectors PostgreSQL generates from them;
 - search_words: its Vietnamese words (articles.words), read in the same pass as its
-  mentions, from which PostgreSQL generates the word vector;
+  mentions, from which PostgreSQL generates the word vector; word_lengths: how many
+  syllables each of those words has, which its page reads to tell its words apart;
 - translation, block_count, translated_block_count: how far its English has come;
 - its mentions and their counts, found in its text by the entity linker, and the tags
   whose rule its text meets (rule_tag_ids, articles.tagging);
@@ -40,6 +41,7 @@ from articles import changes
 from articles.changes import TEXT_FIELDS, mark, mark_categories
 from articles.entities.linking import (
     articles_to_match,
+    built_from_names,
     current_gazetteer,
     names_changed,
     read_article,
@@ -50,6 +52,7 @@ from articles.models import (
     Category,
     Entity,
     EntityAlias,
+    GlossaryEntry,
     Mention,
     Paragraph,
     Source,
@@ -58,13 +61,14 @@ from articles.models import (
 )
 from articles.stories import bands_sql, basis_sql, keys_sql, near_duplicates_sql, pairs_sql
 from articles.tagging import RuleOutcome, current_tag_rules, rule_changes
+from articles.words import dictionary
 
 BATCH_IDS = 5_000  # articles recomputed per statement
 COMPUTED_IN_SQL = (
     *("tag_ids", "entity_ids", "category_ids", "body_vi", "body_en", "entity_names"),
     *("translation", "block_count", "translated_block_count"),
 )
-READ_WITH_THE_MENTIONS = ("search_words", "rule_tag_ids")
+READ_WITH_THE_MENTIONS = ("search_words", "word_lengths", "rule_tag_ids")
 DERIVED_COLUMNS = (*COMPUTED_IN_SQL, *READ_WITH_THE_MENTIONS)
 # The story each article tells, kept in a table of its own (StoryMember) by find_stories().
 STORY_COLUMNS = (
@@ -214,11 +218,11 @@ FROM {staged} AS staged JOIN final ON final.id = staged.id
 
 _STORE_READ_SQL = f"""
 UPDATE articles_article AS article
-SET ({_columns("", READ_WITH_THE_MENTIONS)}) = (read.words, read.tag_ids::bigint[])
-FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS read(id, words, tag_ids)
+SET ({_columns("", READ_WITH_THE_MENTIONS)}) = (read.words, read.lengths, read.tag_ids::bigint[])
+FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) AS read(id, words, lengths, tag_ids)
 WHERE article.id = read.id
     AND ({_columns("article.", READ_WITH_THE_MENTIONS)})
-        IS DISTINCT FROM (read.words, read.tag_ids::bigint[])
+        IS DISTINCT FROM (read.words, read.lengths, read.tag_ids::bigint[])
 RETURNING article.id
 """
 
@@ -259,17 +263,33 @@ class TextRead:
 
     mentions: Counter
     words: str
+    word_lengths: str
     rule_tag_ids: list[int]
 
 
 def _read(articles: Iterable[tuple[Article, list | None]]) -> dict[int, TextRead]:
     """What each (article, its paragraphs, or None for its stored ones) names; by id."""
-    gazetteer, rules = current_gazetteer(), current_tag_rules()
+    gazetteer, rules, compounds = current_gazetteer(), current_tag_rules(), glossary_compounds()
     found = {}
     for article, paragraphs in articles:
-        mentions, words = read_article(article, gazetteer, paragraphs)
-        found[article.pk] = TextRead(mentions, words, rules.tag_ids(article, paragraphs))
+        mentions, words, lengths = read_article(article, gazetteer, paragraphs, compounds)
+        found[article.pk] = TextRead(mentions, words, lengths, rules.tag_ids(article, paragraphs))
     return found
+
+
+def glossary_compounds() -> frozenset[str]:
+    """The glossary's Vietnamese headwords that segmentation reads as several words
+    (chuỗi cung ứng), which a reader taps as one (articles.words.joined)."""
+    return built_from_names("glossary compounds", _load_compounds)
+
+
+def _load_compounds() -> frozenset[str]:
+    headwords = GlossaryEntry.objects.filter(language="vi", headword__contains=" ")
+    return frozenset(
+        headword
+        for headword in headwords.values_list("headword", flat=True)
+        if headword not in dictionary()
+    )
 
 
 def _read_again(article_ids: list[int], cursor) -> list[int]:
@@ -283,6 +303,7 @@ def _read_again(article_ids: list[int], cursor) -> list[int]:
         [
             ids,
             [found[pk].words for pk in ids],
+            [found[pk].word_lengths for pk in ids],
             [_array(found[pk].rule_tag_ids) for pk in ids],
         ],
     )
@@ -389,6 +410,7 @@ def create_articles(
         store_mentions({pk: read.mentions for pk, read in found.items()})
         for article in articles:
             article.search_words = found[article.pk].words
+            article.word_lengths = found[article.pk].word_lengths
             article.rule_tag_ids = found[article.pk].rule_tag_ids
         _insert(articles)
         find_stories([article.pk for article in articles])
@@ -686,6 +708,13 @@ def _category_deleted(sender, instance, **kwargs):
     mark(_articles_holding("category_ids", instance.pk))
 
 
+def _glossary_written(sender, **kwargs):
+    """Readers see its meanings; its headwords of several words are words an article's page
+    tells apart from the next save of each article (relink_entities for the stored ones)."""
+    names_changed()
+    mark()
+
+
 def _shown_to_readers(sender, **kwargs):
     mark()
 
@@ -722,3 +751,5 @@ def connect() -> None:
     for model in (Category, Source):
         post_save.connect(_shown_to_readers, sender=model)
     post_delete.connect(_shown_to_readers, sender=Source)
+    post_save.connect(_glossary_written, sender=GlossaryEntry)
+    post_delete.connect(_glossary_written, sender=GlossaryEntry)

@@ -38,6 +38,7 @@ from articles.search.sql import (
     WORD_VECTOR_SQL,
 )
 from articles.text import count_words
+from articles.words import headword_key
 from newsreader import addresses
 
 WORDS_PER_MINUTE = 200
@@ -230,6 +231,9 @@ class Article(models.Model):
     # title, the lead and the rest, as written and folded (articles.words.stored_words);
     # kept up to date by articles.derived.
     search_words = models.TextField(default="", db_default="", blank=True, editable=False)
+    # How many syllables each of those words has (articles.words.word_lengths), a line for
+    # its title, its caption and each block: what its page needs to tell its words apart.
+    word_lengths = models.TextField(default="", db_default="", blank=True, editable=False)
     search_vector = models.GeneratedField(
         expression=RawSQL(SEARCH_VECTOR_SQL, ()), output_field=SearchVectorField(), db_persist=True
     )
@@ -295,7 +299,7 @@ class Article(models.Model):
         excluded_fields=[
             *("rule_tag_ids", "entity_ids", "category_ids", "body_vi", "body_en", "entity_names"),
             *("search_vector", "head_vector", "phrase_vector", "translation", "block_count"),
-            *("search_words", "word_vector"),
+            *("search_words", "word_vector", "word_lengths"),
             *("translated_block_count", "content_fingerprint", "source_fields"),
         ],
     )
@@ -693,3 +697,64 @@ class StoryMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} → {self.story_id}"
+
+
+class GlossaryEntry(models.Model):
+    """A word and its meanings in the other language, for readers who tap it: a Vietnamese
+    word glossed in English, or an English word (its lemma: alliance, not alliances)
+    glossed in Vietnamese. The names of entities and tags gloss themselves
+    (articles.glossary)."""
+
+    class Direction(models.TextChoices):
+        VIETNAMESE = "vi", _("Vietnamese → English")
+        ENGLISH = "en", _("English → Vietnamese")
+
+    class PartOfSpeech(models.TextChoices):
+        NOUN = "noun", _("noun")
+        VERB = "verb", _("verb")
+        ADJECTIVE = "adjective", _("adjective")
+        ADVERB = "adverb", _("adverb")
+        PRONOUN = "pronoun", _("pronoun")
+        PREPOSITION = "preposition", _("preposition")
+        CONJUNCTION = "conjunction", _("conjunction")
+        NUMBER = "number", _("number")
+        CLASSIFIER = "classifier", _("classifier")
+        PARTICLE = "particle", _("particle")
+        PHRASE = "phrase", _("phrase")
+
+    headword = NFCCharField(
+        _("headword"),
+        max_length=100,
+        help_text=_("The word as a dictionary lists it: lowercase, an English word's lemma."),
+    )
+    language = models.CharField(_("direction"), max_length=2, choices=Direction.choices)
+    glosses = NFCCharField(
+        _("glosses"), max_length=300, help_text=_("Its meanings, separated by semicolons.")
+    )
+    part_of_speech = models.CharField(
+        _("part of speech"), max_length=12, choices=PartOfSpeech.choices, blank=True
+    )
+    note = NFCCharField(_("note"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["language", "headword"]
+        verbose_name = _("glossary entry")
+        verbose_name_plural = _("glossary")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["headword", "language"], name="glossary_headword_language_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.headword
+
+    def save(self, *args, **kwargs):
+        self.headword = headword_key(self.headword, self.language)  # as it is looked up
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.headword = headword_key(self.headword, self.language)  # before it is compared
+        if not self.headword:
+            raise ValidationError({"headword": _("A headword needs a letter.")})

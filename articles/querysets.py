@@ -28,7 +28,7 @@ from articles.text import fold
 
 FACET_ARRAYS = ("category_ids", "tag_ids", "entity_ids")
 SEARCH_COLUMNS = (
-    *("body_vi", "body_en", "entity_names", "search_words"),
+    *("body_vi", "body_en", "entity_names", "search_words", "word_lengths"),
     *("search_vector", "head_vector", "phrase_vector", "word_vector"),
 )
 VERSION_FIELDS = ("id", "slug", "updated_at", "status", "published_at")

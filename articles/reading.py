@@ -14,6 +14,7 @@ from articles.entities.linking import highlight_article
 from articles.models import Article, Mention
 from articles.related import coverage
 from newsreader.pagecache import absolute_url, remember
+from newsreader.pagecache import version as content_version
 
 
 def article_page(request: HttpRequest, version: Article, context: dict) -> str:
@@ -45,4 +46,5 @@ def _render(request: HttpRequest, pk: int, context: dict) -> str:
     blocks = highlight_article(article) if context["highlight"] else article.aligned_blocks()
     member = getattr(article, "story_member", None)  # none until its story is found
     page = {**context, "article": article, "blocks": blocks, "coverage": coverage(article, member)}
+    page["words_version"] = content_version()  # the meanings its words' data holds
     return render_to_string("articles/detail.html", page, request)

@@ -6,18 +6,22 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
+from articles import glossary
 from articles.feeds import feed_choices
 from articles.listing import LIST_INPUT, SEARCH_INPUT, article_list
 from articles.models import Article, Category, Entity, Tag
 from articles.reading import article_page
 from articles.search.query import parse_query
 from articles.search.suggest import complete, did_you_mean
-from newsreader.pagecache import PageInput, absolute_url, cache_anonymous_page
+from newsreader.pagecache import PageInput, absolute_url, cache_anonymous_page, remember
+from newsreader.pagecache import version as content_version
 
 READING_MODES = ("parallel", "interleaved", "vi", "en")
 DEFAULT_MODE = "parallel"
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+WORDS_MAX_AGE = 24 * 60 * 60  # the page names them under the content version: ?v=
 ARTICLE_INPUT = PageInput(
     parameters=("view", "highlight"),
     cookies=(settings.READER_COOKIE,),
@@ -125,6 +129,32 @@ def _reading_mode(request: HttpRequest) -> tuple[str, bool]:
     if asked in READING_MODES:
         return asked, asked != remembered
     return (remembered if remembered in READING_MODES else DEFAULT_MODE), False
+
+
+def article_words(request: HttpRequest, slug: str) -> JsonResponse:
+    """What the article's page needs to gloss its words (articles.glossary), fetched the
+    first time its reader taps one: kept by browsers under the article's version and the
+    content version (the glossary and names are content), and by the server alike."""
+    version = Article.objects.version_to_read(slug, request.user)
+    if version is None:
+        raise Http404
+    key = ("article words", version.pk, version.updated_at.isoformat(), get_language())
+    response = JsonResponse(
+        remember(key, lambda: glossary.article_words(version.pk)),
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+    )
+    response["ETag"] = f'"{version.pk}.{version.updated_at.timestamp()}.{content_version()}"'
+    if version.is_published:
+        patch_cache_control(response, public=True, max_age=WORDS_MAX_AGE)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@cache_anonymous_page
+def saved_words(request: HttpRequest) -> HttpResponse:
+    """The words the reader saved, kept in their browser: the page's script lists them."""
+    return render(request, "articles/words.html")
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:

@@ -23,7 +23,8 @@ from articles.text import fold, normalize_tones
 MAX_WORD_SYLLABLES = 4
 JOINER = "_"  # between the syllables of one word, as stored: quốc_phòng
 _WORD_LIST = ("corpus", "data", "Viet74K.txt")  # inside the underthesea package
-_SYLLABLE = re.compile(r"[^\W_]+")
+SYLLABLE = re.compile(r"[^\W_]+")  # as a page's script reads them: /[\p{L}\p{N}]+/u
+ENGLISH_WORD = re.compile(r"[^\W\d_]+")  # as a page's script reads them: /\p{L}+/u
 
 
 @functools.cache
@@ -39,6 +40,14 @@ def word_list() -> tuple[str, ...]:
 def spelled(text: str) -> str:
     """A word or syllable as words are compared: lowercase, tone marks placed one way."""
     return normalize_tones(text).lower()
+
+
+def headword_key(text: str, language: str) -> str:
+    """A word as the glossary keeps and looks it up: its syllables (or an English word's
+    letters) spaced, lowercase, and a Vietnamese word's tone marks placed one way."""
+    if language == "vi":
+        return " ".join(SYLLABLE.findall(spelled(text)))
+    return " ".join(ENGLISH_WORD.findall(text.lower()))
 
 
 @functools.cache
@@ -75,7 +84,7 @@ class Vocabulary:
     What the word list gives is worked out once per process, and shared."""
 
     def __init__(self, names: Iterable[str] = ()):
-        spaced = {" ".join(_SYLLABLE.findall(spelled(name))) for name in names}
+        spaced = {" ".join(SYLLABLE.findall(spelled(name))) for name in names}
         self._names = {name for name in spaced if " " in name} - _dictionary_words()
         self._names_first_pairs = _first_pairs(self._names)
         self._names_by_fold = _by_fold(self._names)
@@ -118,13 +127,26 @@ def text_words(text: str, names: Sequence[tuple[int, int]] = ()) -> list[str]:
     or more is followed by the words of two syllables or more inside it (bộ quốc phòng mỹ:
     quốc phòng), so that the shorter word is found in the longer one.
     """
+    return inner_words(segment(text, names))
+
+
+def inner_words(segmented: list[list[str]]) -> list[str]:
+    """Words as search reads them: each word of segment(), and the words inside it."""
+    vocabulary = dictionary()
+    return [found for word in segmented for found in _with_inner_words(word, vocabulary)]
+
+
+def segment(text: str, names: Sequence[tuple[int, int]] = ()) -> list[list[str]]:
+    """The words of a Vietnamese text in order, each as its syllables (spelled()): the
+    fewest words of the word list covering each run of neighbouring syllables, and each
+    name (its span in the text) a word of its own."""
     vocabulary = dictionary()
     spelled_text = spelled(text)
     if len(spelled_text) != len(text):  # a letter whose lowercase is longer: offsets move
-        spelled_text = _SYLLABLE.sub(lambda syllable: spelled(syllable[0]), text)
-    syllables = list(_SYLLABLE.finditer(spelled_text))
+        spelled_text = SYLLABLE.sub(lambda syllable: spelled(syllable[0]), text)
+    syllables = list(SYLLABLE.finditer(spelled_text))
     name_at = _names_by_first_syllable(syllables, names)
-    words: list[str] = []
+    words: list[list[str]] = []
     run: list[str] = []
     position = 0
     while position < len(syllables):
@@ -132,7 +154,7 @@ def text_words(text: str, names: Sequence[tuple[int, int]] = ()) -> list[str]:
             words += _segmented(run, vocabulary)
             run = []
             end = name_at[position]
-            words += _with_inner_words([s[0] for s in syllables[position:end]], vocabulary)
+            words.append([s[0] for s in syllables[position:end]])
             position = end
             continue
         if run:
@@ -159,7 +181,7 @@ def _names_by_first_syllable(syllables, names: Sequence[tuple[int, int]]) -> dic
     return spans
 
 
-def _segmented(syllables: list[str], vocabulary: Vocabulary) -> list[str]:
+def _segmented(syllables: list[str], vocabulary: Vocabulary) -> list[list[str]]:
     """The fewest known words covering the syllables; on a tie, the longer last word."""
     count = len(syllables)
     starting_at = vocabulary.word_ends(syllables)
@@ -175,7 +197,7 @@ def _segmented(syllables: list[str], vocabulary: Vocabulary) -> list[str]:
         start = word_start[end]
         words.append(syllables[start:end])
         end = start
-    return [found for word in reversed(words) for found in _with_inner_words(word, vocabulary)]
+    return list(reversed(words))
 
 
 def _with_inner_words(syllables: list[str], vocabulary: Vocabulary) -> list[str]:
@@ -186,6 +208,49 @@ def _with_inner_words(syllables: list[str], vocabulary: Vocabulary) -> list[str]
             if " ".join(inner) in vocabulary:
                 words.append(JOINER.join(inner))
     return words
+
+
+MAX_COMPOUND_WORDS = 3  # the most words of segment() a glossary headword joins
+
+
+def joined(segmented: list[list[str]], compounds: frozenset[str]) -> list[list[str]]:
+    """segment()'s words, where neighbouring words together make one of the `compounds`
+    (glossary headwords, syllables spaced: chuỗi cung ứng), joined into that word: the
+    words a reader taps. Search keeps reading them apart."""
+    if not compounds:
+        return segmented
+    starts = _first_syllables(compounds)
+    words, position = [], 0
+    while position < len(segmented):
+        word = segmented[position]
+        size = _compound_size(segmented, position, compounds) if word[0] in starts else 1
+        if size > 1:
+            word = [syllable for part in segmented[position : position + size] for syllable in part]
+        words.append(word)
+        position += size
+    return words
+
+
+@functools.lru_cache(maxsize=4)
+def _first_syllables(compounds: frozenset[str]) -> frozenset[str]:
+    return frozenset(compound.split(" ", 1)[0] for compound in compounds)
+
+
+def _compound_size(segmented: list[list[str]], position: int, compounds: frozenset[str]) -> int:
+    """How many words from `position` make one of the compounds (the most), else 1."""
+    for count in range(min(MAX_COMPOUND_WORDS, len(segmented) - position), 1, -1):
+        if " ".join(" ".join(word) for word in segmented[position : position + count]) in compounds:
+            return count
+    return 1
+
+
+_LENGTH_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def word_lengths(segmented: list[list[str]]) -> str:
+    """How many syllables each word of segment() has, a base-36 digit a word ("1211"): what
+    a page needs to tell the words of the text apart, as an article stores it."""
+    return "".join(_LENGTH_DIGITS[min(len(word), 35)] for word in segmented)
 
 
 def stored_words(parts: Sequence[list[str]]) -> str:

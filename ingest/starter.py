@@ -1,4 +1,5 @@
-"""Loading the curated starter set: entities with aliases, tags with their rules, categories.
+"""Loading the curated starter set: entities with aliases, tags with their rules, categories,
+and the starter glossary.
 
 Each loader creates what is missing and leaves what editors already have untouched,
 so running it again is harmless.
@@ -9,7 +10,10 @@ from pathlib import Path
 
 from django.db import transaction
 
-from articles.models import Category, Entity, EntityAlias, Tag
+from articles import changes
+from articles.entities.linking import names_changed
+from articles.models import Category, Entity, EntityAlias, GlossaryEntry, Tag
+from articles.words import headword_key
 
 ALIAS_LANGUAGES = {"vi": "vi", "en": "en", "any": ""}
 
@@ -86,3 +90,46 @@ def load_categories(path: Path) -> int:
                 )
         created += is_new
     return created
+
+
+PARTS_OF_SPEECH = {
+    **{"n": "noun", "v": "verb", "adj": "adjective", "adv": "adverb", "pron": "pronoun"},
+    **{"prep": "preposition", "conj": "conjunction", "num": "number", "cl": "classifier"},
+    **{"part": "particle", "phr": "phrase", "": ""},
+}
+
+
+def read_glossary(path: Path, language: str) -> list[GlossaryEntry]:
+    """A glossary file: a line per word, `headword<TAB>part of speech<TAB>glosses` (the part
+    of speech abbreviated: n, v, adj, adv, pron, prep, conj, num, cl, part, phr), glosses
+    separated by semicolons; blank lines and lines starting with # are skipped."""
+    entries = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        try:
+            headword, part, glosses = line.split("\t")
+            entry = GlossaryEntry(
+                headword=headword_key(headword, language),
+                language=language,
+                part_of_speech=PARTS_OF_SPEECH[part.strip()],
+                glosses=glosses.strip(),
+            )
+        except (ValueError, KeyError) as error:
+            raise ValueError(f"{path.name}:{number}: not a glossary line ({error})") from None
+        entries.setdefault(entry.headword, entry)  # the first meaning given for a word
+    return list(entries.values())
+
+
+@transaction.atomic
+def load_glossary(path: Path, language: str) -> int:
+    """Add the words the glossary lacks; an entry an editor wrote or changed is kept as it
+    is. Returns how many were added."""
+    entries = read_glossary(path, language)
+    known = set(GlossaryEntry.objects.filter(language=language).values_list("headword", flat=True))
+    new = [entry for entry in entries if entry.headword not in known]
+    GlossaryEntry.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        names_changed()  # its headwords of several words are words of the pages saved next
+        changes.content_changed_on_commit()
+    return len(new)

@@ -1,8 +1,9 @@
-"""Take the README's screenshot of the parallel reading mode with headless Chromium.
+"""Take the README's screenshots with headless Chromium: the parallel reading mode, and
+the meaning of a tapped word.
 
-Usage: python scripts/screenshot.py docs/parallel-reading.png
+Usage: python scripts/screenshot.py docs/parallel-reading.png [docs/word-popover.png]
 Loads the demo articles (idempotent), serves the site on a free port and photographs
-the first demo article side by side.
+the first demo article side by side, then with "quốc phòng" tapped.
 """
 
 import os
@@ -38,7 +39,39 @@ def wait_until_up(url: str, seconds: float = 30) -> None:
             time.sleep(0.3)
 
 
-def main(output: Path) -> None:
+TAP_WORD = "quốc phòng"
+FIND_WORD = """word => {
+    for (const text of document.querySelectorAll(".blocks p[lang=vi]")) {
+        const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+            const at = walker.currentNode.data.indexOf(word);
+            if (at < 0) continue;
+            const range = document.createRange();
+            range.setStart(walker.currentNode, at);
+            range.setEnd(walker.currentNode, at + word.length);
+            range.startContainer.parentElement.scrollIntoView({block: "center"});
+            const box = range.getBoundingClientRect();
+            return {x: box.x + box.width / 2, y: box.y + box.height / 2};
+        }
+    }
+}"""
+
+
+def photograph_popover(page, output: Path) -> None:
+    """Tap the word as a reader would, and photograph it with its meaning."""
+    spot = page.evaluate(FIND_WORD, TAP_WORD)
+    page.mouse.click(spot["x"], spot["y"])
+    popover = page.locator(".word-popover")
+    popover.wait_for(state="visible")
+    box = popover.bounding_box()
+    top = max(0, box["y"] - 120)
+    page.screenshot(
+        path=str(output),
+        clip={"x": 0, "y": top, "width": 1280, "height": box["y"] + box["height"] + 40 - top},
+    )
+
+
+def main(output: Path, popover_output: Path | None = None) -> None:
     import django
 
     django.setup()
@@ -70,12 +103,17 @@ def main(output: Path) -> None:
             page.goto(url)
             output.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(output))
+            if popover_output:
+                photograph_popover(page, popover_output)
             browser.close()
     finally:
         server.terminate()
         server.wait()
-    print(f"Saved {output}")
+    print(f"Saved {output}" + (f" and {popover_output}" if popover_output else ""))
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/parallel-reading.png"))
+    main(
+        Path(sys.argv[1] if len(sys.argv) > 1 else "docs/parallel-reading.png"),
+        Path(sys.argv[2]) if len(sys.argv) > 2 else None,
+    )

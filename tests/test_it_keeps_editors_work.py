@@ -130,7 +130,14 @@ class DemoLoad:
 
     def __init__(self, folder: Path, monkeypatch, **_):
         demo = Path(__file__).resolve().parent.parent / "ingest" / "demo"
-        for name in ("entities.json", "tags.json", "categories.json"):
+        starter = (
+            "entities.json",
+            "tags.json",
+            "categories.json",
+            "glossary-vi.tsv",
+            "glossary-en.tsv",
+        )
+        for name in starter:
             shutil.copy(demo / name, folder / name)
         self.path = folder / "story.txt"
         monkeypatch.setattr("ingest.management.commands.load_demo.DEMO_DIR", folder)

@@ -10,7 +10,7 @@ KNOWN_KEYS = [
     "q", "page", "view", "highlight", "category", "tag", "entity", "match", "entity_type",
     "source", "date_from", "date_to", "translated", "sort", "language",
 ]  # fmt: skip
-EXAMPLES_PER_URL = 1_250  # x 10 URLs: 12,500 generated query strings
+EXAMPLES_PER_URL = 1_250  # x 11 URLs: 13,750 generated query strings
 
 odd_text = st.one_of(
     st.text(max_size=40),
@@ -39,6 +39,7 @@ PUBLIC_URLS = [
     "/search/",
     "/search/suggest/",
     "/articles/bai-viet/",
+    "/articles/bai-viet/words/",
     "/categories/defense/",
     "/tags/hypersonic/",
     "/entities/japan/",

@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 from articles import changes
 from articles.entities.matching import Alias, Gazetteer, highlight_mentions
 from articles.models import Article, Entity, EntityAlias, Mention, Paragraph
-from articles.words import stored_words, text_words
+from articles.words import inner_words, joined, segment, stored_words, word_lengths
 
 NAMES_KEY = "entities:gazetteer"
 
@@ -86,40 +86,51 @@ def _names_changed_in_this_transaction() -> bool:
 TITLE, LEAD, BODY = range(3)  # the parts of an article's words, one line each
 
 
-def article_texts(article: Article, paragraphs=None) -> list[tuple[str, str, int | None]]:
-    """(text, language, part) for every piece of the article that can name an entity (its
-    stored paragraphs, or those given: an article not stored yet); the part of its words
-    a Vietnamese piece gives (TITLE, LEAD or BODY), or None.
+def article_texts(article: Article, paragraphs=None) -> list[tuple[str, str, int | None, int]]:
+    """(text, language, part, line) for every piece of the article that can name an entity
+    (its stored paragraphs, or those given: an article not stored yet); the part of its
+    words a Vietnamese piece gives (TITLE, LEAD or BODY), or None; and its line among the
+    lengths of its words (read_article): the title, the caption, then each block.
 
     The source's name is matched against language-neutral aliases (Reuters, AFP).
     """
     texts = [
-        (article.title_vi, "vi", TITLE),
-        (article.caption_vi, "vi", BODY),
-        (article.title_en, "en", None),
-        (article.caption_en, "en", None),
+        (article.title_vi, "vi", TITLE, 0),
+        (article.caption_vi, "vi", BODY, 1),
+        (article.title_en, "en", None, 0),
+        (article.caption_en, "en", None, 1),
     ]
     for number, (vietnamese, english) in enumerate(article.aligned_blocks(paragraphs)):
-        texts += [(vietnamese, "vi", BODY if number else LEAD), (english, "en", None)]
+        texts += [
+            (vietnamese, "vi", BODY if number else LEAD, 2 + number),
+            (english, "en", None, 2 + number),
+        ]
     if article.source:
-        texts.append((article.source.name, "", None))
-    return [(text, language, part) for text, language, part in texts if text]
+        texts.append((article.source.name, "", None, -1))
+    return [(text, language, part, line) for text, language, part, line in texts if text]
 
 
-def read_article(article: Article, gazetteer: Gazetteer, paragraphs=None) -> tuple[Counter, str]:
-    """How often the article names each entity, by entity id, and its Vietnamese words
-    (articles.words.stored_words): its title's, its lead's and the rest's. One pass:
+def read_article(
+    article: Article, gazetteer: Gazetteer, paragraphs=None, compounds: frozenset = frozenset()
+) -> tuple[Counter, str, str]:
+    """How often the article names each entity, by entity id; its Vietnamese words
+    (articles.words.stored_words): its title's, its lead's and the rest's; and how many
+    syllables each of them has, a line for its title, its caption and each block
+    (articles.words.word_lengths), which its page reads to tell its words apart: there,
+    the glossary's headwords of several words (`compounds`) are one word. One pass:
     the names found are words of their own, so that its words follow from its text, the
     word list and its mentions alone."""
     counts: Counter[int] = Counter()
     words: list[list[str]] = [[], [], []]
-    for text, language, part in article_texts(article, paragraphs):
+    lengths = [""] * (2 + len(article.aligned_blocks(paragraphs)))
+    for text, language, part, line in article_texts(article, paragraphs):
         mentions = gazetteer.find_mentions(text, language)
         counts.update(mention.entity_id for mention in mentions)
         if part is not None:
-            spans = [(mention.start, mention.end) for mention in mentions]
-            words[part] += text_words(text, spans)
-    return counts, stored_words(words)
+            segmented = segment(text, [(mention.start, mention.end) for mention in mentions])
+            words[part] += inner_words(segmented)
+            lengths[line] = word_lengths(joined(segmented, compounds))
+    return counts, stored_words(words), "\n".join(lengths)
 
 
 def articles_to_match(article_ids) -> Iterable[Article]:

@@ -18,13 +18,18 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
 
 class Command(BaseCommand):
-    help = "Load the starter entities, tags and categories and the demo articles. Safe to rerun."
+    help = (
+        "Load the starter entities, tags, categories and glossary and the demo articles. "
+        "Safe to rerun."
+    )
 
     def handle(self, *args, verbosity, **options):
         with transaction.atomic(), changes.batch():
             new_entities = starter.load_entities(DEMO_DIR / "entities.json")
             ruled = starter.load_tags(DEMO_DIR / "tags.json")
             starter.load_categories(DEMO_DIR / "categories.json")
+            for language in ("vi", "en"):
+                starter.load_glossary(DEMO_DIR / f"glossary-{language}.tsv", language)
         if new_entities:  # the articles already here may name them
             relink_articles(Article.objects.values_list("pk", flat=True))
         if ruled:  # the articles already here may use their words
