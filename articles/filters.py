@@ -8,7 +8,7 @@ from django.forms import DateInput
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Category, Entity, Source, Tag
+from articles.models import READING_LEVELS, Category, Entity, Source, Tag
 
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2999, 12, 31)
@@ -54,6 +54,9 @@ class ArticleFilter(django_filters.FilterSet):
         choices=[("true", _("yes")), ("false", _("no"))],
         empty_label=_("either"),
         method="filter_translated",
+    )
+    level = django_filters.TypedChoiceFilter(
+        label=_("Reading level"), choices=READING_LEVELS, coerce=int, empty_label=_("any")
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort"), choices=BY_DATE, method="sort_by", empty_label=None

@@ -2,6 +2,8 @@
 
 from django.contrib import admin, messages
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -29,6 +31,29 @@ class CategoryListFilter(admin.SimpleListFilter):
     def value(self):
         value = super().value()
         return value if value and value.isdigit() else None
+
+
+class AlignmentListFilter(admin.SimpleListFilter):
+    """How many of its sentences found their counterpart (articles.alignment)."""
+
+    title = _("sentence alignment")
+    parameter_name = "aligned"
+    CONDITIONS = {
+        "all": {"alignment_coverage": 100},
+        "some": {"alignment_coverage__gt": 0, "alignment_coverage__lt": 100},
+        "none": {"alignment_coverage": 0},
+    }
+
+    def lookups(self, request, model_admin):
+        return [
+            ("all", _("every sentence")),
+            ("some", _("some sentences")),
+            ("none", _("no sentence")),
+        ]
+
+    def queryset(self, request, queryset):
+        condition = self.CONDITIONS.get(self.value())
+        return queryset.filter(**condition) if condition else queryset
 
 
 class ParagraphInline(admin.TabularInline):
@@ -63,10 +88,15 @@ class ArticleAdmin(RevisionAdmin):
         "status",
         "published_at",
         "translation_state",
+        "alignment_coverage",
+        "level",
         "source",
         "needs_review",
     ]
-    list_filter = ["status", "needs_review", "translation", "source", CategoryListFilter]
+    list_filter = [
+        *("status", "needs_review", "translation", AlignmentListFilter, "level", "source"),
+        CategoryListFilter,
+    ]
     search_fields = ["title_vi", "title_en", "lead_vi", "lead_en"]
     date_hierarchy = "published_at"
     list_select_related = ["source"]
@@ -74,7 +104,10 @@ class ArticleAdmin(RevisionAdmin):
     prepopulated_fields = {"slug": ["title_vi"]}
     autocomplete_fields = ["source", "tags"]
     inlines = [ParagraphInline]
-    readonly_fields = ["translation_summary", "suggested_tags"]
+    readonly_fields = [
+        *("translation_summary", "alignment_coverage", "unaligned_pairs", "level"),
+        "suggested_tags",
+    ]
     actions = ["publish", "unpublish", "relink", "add_to_category"]
     fieldsets = [
         (None, {"fields": [("title_vi", "title_en"), "slug", "needs_review"]}),
@@ -101,7 +134,10 @@ class ArticleAdmin(RevisionAdmin):
                 ),
             },
         ),
-        (_("Translation"), {"fields": ["translation_summary"]}),
+        (
+            _("Translation"),
+            {"fields": ["translation_summary", "alignment_coverage", "unaligned_pairs", "level"]},
+        ),
     ]
 
     class Media:
@@ -137,6 +173,31 @@ class ArticleAdmin(RevisionAdmin):
         if article.translation == Article.Translation.STALE:
             summary += " " + _("Some Vietnamese changed after its English: see the pairs below.")
         return summary
+
+    @admin.display(description=_("Pairs it could not align"))
+    def unaligned_pairs(self, article):
+        """The blocks whose sentences did not all find their counterpart, as stored."""
+        blocks = article.aligned_blocks()
+        unaligned = [
+            (_("lead") if number == 0 else _("paragraph %d") % number, vietnamese, english)
+            for number, ((vietnamese, english), stored) in enumerate(
+                zip(blocks, article.sentences, strict=False)
+            )
+            if english and not stored["ok"]
+        ]
+        if not unaligned:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li>{}: <span lang="vi">{}</span> | <span lang="en">{}</span></li>',
+                (
+                    (label, Truncator(vi).chars(120), Truncator(en).chars(120))
+                    for label, vi, en in unaligned
+                ),
+            ),
+        )
 
     def sync_related(self, request, form, formsets, change):
         article = form.instance
