@@ -55,8 +55,11 @@ class ArticleFilter(django_filters.FilterSet):
         empty_label=_("either"),
         method="filter_translated",
     )
-    level = django_filters.TypedChoiceFilter(
-        label=_("Reading level"), choices=READING_LEVELS, coerce=int, empty_label=_("any")
+    level = django_filters.ChoiceFilter(
+        label=_("Reading level"),
+        choices=[(str(level), label) for level, label in READING_LEVELS],
+        empty_label=_("any"),
+        method="filter_level",
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort"), choices=BY_DATE, method="sort_by", empty_label=None
@@ -93,6 +96,9 @@ class ArticleFilter(django_filters.FilterSet):
 
     def filter_translated(self, queryset, name, wanted):
         return queryset.translated() if wanted == "true" else queryset.untranslated()
+
+    def filter_level(self, queryset, name, level):
+        return queryset.filter(level=int(level))
 
     def sort_by(self, queryset, name, order):
         return queryset.order_by("published_at", "id") if order == "oldest" else queryset
