@@ -8,7 +8,8 @@ English to Vietnamese is the pair's own) and how rare that kind of pairing is. A
 the cost: numbers (their digits, whatever the separators: 1.000 and 1,000), names
 (capitalised words that fold to the same letters: Hà Nội and Hanoi, Blinken) and quotes
 found on both sides pull their sentences together; one found on both sides of the pair
-but in sentences not paired with each other counts against the pairing.
+but in sentences not paired with each other counts against the pairing, and so does a
+number paired with a sentence that lacks it.
 
 A pair is aligned when every sentence has a counterpart and no anchor is left on the wrong
 side. One whose best pairing still leaves an anchor apart, or that is too long to align in
@@ -30,6 +31,9 @@ PRIORS |= {(2, 1): 0.089, (1, 2): 0.089, (2, 2): 0.011}
 VARIANCE = 6.8
 SHARED_ANCHOR = 2.5  # taken off a pairing's cost per anchor its two sides share
 ANCHOR_APART = 4.0  # added per anchor of the pair that the pairing leaves on one side
+# added per number the pairing gives a sentence whose counterpart lacks it, and the other
+# side of the pair too: as unlikely as two sentences without counterparts
+NUMBER_LEFT_OUT = 8.0
 
 _ABBREVIATIONS = frozenset(
     [
@@ -176,8 +180,8 @@ def _best_links(vi: list[str], en: list[str]) -> list[tuple[int, int, int, int]]
     ratio = sum(map(len, en)) / max(1, sum(map(len, vi)))
     vi_anchors, en_anchors = [anchors(s) for s in vi], [anchors(s) for s in en]
     shared = frozenset().union(*vi_anchors) & frozenset().union(*en_anchors)
-    vi_anchors = [found & shared for found in vi_anchors]
-    en_anchors = [found & shared for found in en_anchors]
+    vi_anchors = [_kept(found, shared) for found in vi_anchors]
+    en_anchors = [_kept(found, shared) for found in en_anchors]
 
     def cost(i: int, vi_count: int, j: int, en_count: int) -> float:
         vi_length = sum(len(s) for s in vi[i : i + vi_count])
@@ -188,7 +192,8 @@ def _best_links(vi: list[str], en: list[str]) -> list[tuple[int, int, int, int]]
             _length_cost(vi_length, en_length, ratio)
             - math.log(PRIORS[vi_count, en_count])
             - SHARED_ANCHOR * len(held_vi & held_en)
-            + ANCHOR_APART * len(held_vi ^ held_en)
+            + ANCHOR_APART * len((held_vi ^ held_en) & shared)
+            + (NUMBER_LEFT_OUT * len((held_vi ^ held_en) - shared) if vi_count and en_count else 0)
         )
 
     best = {(0, 0): (0.0, None)}
@@ -208,6 +213,12 @@ def _best_links(vi: list[str], en: list[str]) -> list[tuple[int, int, int, int]]
         i, j = i - a, j - b
         links.append((i, a, j, b))
     return links[::-1]
+
+
+def _kept(found: frozenset[str], shared: frozenset[str]) -> frozenset[str]:
+    """The anchors that weigh on a pairing: those found on both sides of the pair, and
+    every number, which a translation keeps with its sentence or leaves out."""
+    return frozenset(anchor for anchor in found if anchor in shared or anchor[0] == "#")
 
 
 def _length_cost(vi_length: int, en_length: int, ratio: float) -> float:

@@ -65,12 +65,7 @@ def rank_words(limit: int = MORE_COMMON) -> int:
         "|| split_part(latest.search_words, E'\\n', 2) || ' ' "
         "|| split_part(latest.search_words, E'\\n', 3), ' ')"
     )
-    table = WordRank._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")
-        cursor.execute(
-            f"""
-INSERT INTO {table} (word, rank, articles)
+    ranked = f"""
 SELECT word, row_number() OVER (ORDER BY count(*) DESC, word), count(*)
 FROM (
     SELECT DISTINCT latest.number, word
@@ -82,7 +77,9 @@ FROM (
 GROUP BY word
 ORDER BY count(*) DESC, word
 LIMIT %s
-""",
-            [*params, limit],
-        )
+"""
+    table = WordRank._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(f"INSERT INTO {table} (word, rank, articles) {ranked}", [*params, limit])
         return cursor.rowcount
