@@ -81,7 +81,7 @@ _ABBREVIATIONS = frozenset(
 _END = re.compile(r"([.!?…]+[\"”’»)\]]*)\s+([\"“‘«(\[]?)(\w)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _QUOTE = re.compile(r"[\"“”«»]")
-_WORD = re.compile(r"[^\W_]+")
+_PUNCTUATION = "\"“”‘’'«»()[]{}.,;:!?…"
 
 
 @dataclass(frozen=True)
@@ -141,20 +141,21 @@ def anchors(sentence: str) -> frozenset[str]:
 
 
 def _names(sentence: str) -> set[str]:
-    """Runs of capitalised words (a space or a hyphen between them), folded and joined; a
+    """Runs of capitalised words (nothing but a space between them), folded and joined; a
     run that starts the sentence also without its first word, and never that word alone."""
-    names, run, end = set(), [], None
-    for word in [*_WORD.finditer(sentence), None]:
-        if word and word[0][0].isupper() and (not run or sentence[end : word.start()] in " -"):
-            run.append(word[0])
-            end = word.end()
-            continue
-        if len(run) > 1 or (run and not sentence.startswith(run[0])):
+    names, run, first = set(), [], False
+    for position, token in enumerate([*sentence.split(), ""]):
+        word = token.strip(_PUNCTUATION)
+        if word[:1].isupper():
+            first = first if run else position == 0
+            run.append(word)
+            if word == token.lstrip(_PUNCTUATION):
+                continue  # nothing after it: the run may go on
+        if len(run) > 1 or (run and not first):
             names.add(fold("".join(run)))  # Hà Nội
-        if len(run) > 1 and sentence.startswith(run[0]):
+        if len(run) > 1 and first:
             names.add(fold("".join(run[1:])))  # Ông Blinken: the first word may be no name
-        run = [word[0]] if word and word[0][0].isupper() else []
-        end = word.end() if word else None
+        run = []
     return names
 
 
@@ -167,25 +168,27 @@ def align(vietnamese: str, english: str) -> Block:
         return Block(vi, en, [(0, 1, 0, 1)], aligned=True)
     if len(vi) * len(en) > MAX_CELLS:
         return Block(vi, en)
-    vi_texts = [vietnamese[s:e] for s, e in vi]
-    en_texts = [english[s:e] for s, e in en]
-    links = _best_links(vi_texts, en_texts)
-    if _anchors_apart(links, vi_texts, en_texts):
+    vi_anchors = [anchors(vietnamese[start:end]) for start, end in vi]
+    en_anchors = [anchors(english[start:end]) for start, end in en]
+    lengths = ([end - start for start, end in vi], [end - start for start, end in en])
+    links = _best_links(*lengths, vi_anchors, en_anchors)
+    if _anchors_apart(links, vi_anchors, en_anchors):
         return Block(vi, en)
     aligned = all(vi_count and en_count for _, vi_count, _, en_count in links)
     return Block(vi, en, [link for link in links if link[1] and link[3]], aligned)
 
 
-def _best_links(vi: list[str], en: list[str]) -> list[tuple[int, int, int, int]]:
-    ratio = sum(map(len, en)) / max(1, sum(map(len, vi)))
-    vi_anchors, en_anchors = [anchors(s) for s in vi], [anchors(s) for s in en]
+def _best_links(
+    vi: list[int], en: list[int], vi_anchors: list[frozenset], en_anchors: list[frozenset]
+) -> list[tuple[int, int, int, int]]:
+    """The cheapest pairing of sentences of these lengths and anchors, in order."""
+    ratio = sum(en) / max(1, sum(vi))
     shared = frozenset().union(*vi_anchors) & frozenset().union(*en_anchors)
     vi_anchors = [_kept(found, shared) for found in vi_anchors]
     en_anchors = [_kept(found, shared) for found in en_anchors]
 
     def cost(i: int, vi_count: int, j: int, en_count: int) -> float:
-        vi_length = sum(len(s) for s in vi[i : i + vi_count])
-        en_length = sum(len(s) for s in en[j : j + en_count])
+        vi_length, en_length = sum(vi[i : i + vi_count]), sum(en[j : j + en_count])
         held_vi = frozenset().union(*vi_anchors[i : i + vi_count])
         held_en = frozenset().union(*en_anchors[j : j + en_count])
         return (
@@ -235,9 +238,8 @@ def _normal(x: float) -> float:
     return 0.5 * (1 + math.erf(x / math.sqrt(2)))
 
 
-def _anchors_apart(links, vi: list[str], en: list[str]) -> bool:
+def _anchors_apart(links, vi_anchors: list[frozenset], en_anchors: list[frozenset]) -> bool:
     """Whether an anchor found on both sides of the pair is left apart by the links."""
-    vi_anchors, en_anchors = [anchors(s) for s in vi], [anchors(s) for s in en]
     shared = frozenset().union(*vi_anchors) & frozenset().union(*en_anchors)
     for i, vi_count, j, en_count in links:
         held_vi = frozenset().union(*vi_anchors[i : i + vi_count]) & shared

@@ -47,7 +47,17 @@ def main() -> None:
     options = parser.parse_args()
 
     use_bench_database(options.articles)
-    from benchmarks import entity_linking, ingest, lists, load, related, search, stories, tag_rules
+    from benchmarks import (
+        alignment,
+        entity_linking,
+        ingest,
+        lists,
+        load,
+        related,
+        search,
+        stories,
+        tag_rules,
+    )
     from benchmarks.setup import fill_to
 
     started = time.perf_counter()
@@ -62,6 +72,7 @@ def main() -> None:
     print(table("Search: ranked first page of 20 results", search.run()))
     print(search.relevance())
     print(table("Entity linking, no database", entity_linking.rows()))
+    print(table("Sentence alignment when articles are saved, no database", alignment.rows()))
     print(table("Tag rules over the stored articles", tag_rules.run()))
     if not options.skip_ingest:
         print(table("Ingestion: NDJSON with entity linking", ingest.run(options.ingest_items)))
