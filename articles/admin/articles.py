@@ -3,7 +3,6 @@
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -176,28 +175,20 @@ class ArticleAdmin(RevisionAdmin):
 
     @admin.display(description=_("Pairs it could not align"))
     def unaligned_pairs(self, article):
-        """The blocks whose sentences did not all find their counterpart, as stored."""
-        blocks = article.aligned_blocks()
+        """The translated blocks whose sentences did not all find their counterpart, as
+        stored (from the stored sentences alone: the pairs are in the form below)."""
         unaligned = [
-            (_("lead") if number == 0 else _("paragraph %d") % number, vietnamese, english)
-            for number, ((vietnamese, english), stored) in enumerate(
-                zip(blocks, article.sentences, strict=False)
+            (
+                _("lead") if number == 0 else _("paragraph %d") % number,
+                _("%(vi)d sentences in Vietnamese, %(en)d in English, %(linked)d paired")
+                % {"vi": len(block["vi"]), "en": len(block["en"]), "linked": len(block["links"])},
             )
-            if english and not stored["ok"]
+            for number, block in enumerate(article.sentences)
+            if block["en"] and not block["ok"]
         ]
         if not unaligned:
             return "—"
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                '<li>{}: <span lang="vi">{}</span> | <span lang="en">{}</span></li>',
-                (
-                    (label, Truncator(vi).chars(120), Truncator(en).chars(120))
-                    for label, vi, en in unaligned
-                ),
-            ),
-        )
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", unaligned))
 
     def sync_related(self, request, form, formsets, change):
         article = form.instance

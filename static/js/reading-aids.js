@@ -235,6 +235,7 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "listen-paragraph";
+      button.lang = document.documentElement.lang;  // its label, inside a paragraph of either
       button.setAttribute("aria-label", controlsTemplate.dataset.listenParagraph);
       button.addEventListener("click", function () { listen([block]); });
       var first = block.matches("p") ? block : block.querySelector("p");
