@@ -51,6 +51,7 @@ def test_ranks_count_the_articles_holding_each_word_and_no_numbers(ranked):
 def test_common_words_in_short_sentences_read_easier_than_rare_words_in_long_ones(ranked):
     assert level_of(ranked["easy"]) == 1
     assert level_of(ranked["hard"]) == 5
+    assert refresh_levels() == 0, "saving gave the hard article the level ranking gives"
 
 
 def test_levels_follow_the_ranks_when_they_are_refreshed(ranked):
