@@ -11,6 +11,9 @@ Derived from an article's own rows and its related ones:
 - search_words: its Vietnamese words (articles.words), read in the same pass as its
   mentions, from which PostgreSQL generates the word vector; word_lengths: how many
   syllables each of those words has, which its page reads to tell its words apart;
+- sentences and alignment_coverage: its sentences paired across the languages
+  (articles.alignment), read in the same pass; level: its reading level (articles.levels),
+  from its words, its sentences and the site's word ranks;
 - translation, block_count, translated_block_count: how far its English has come;
 - its mentions and their counts, found in its text by the entity linker, and the tags
   whose rule its text meets (rule_tag_ids, articles.tagging);
@@ -28,6 +31,7 @@ that the code names them nowhere else, and that after random sequences of writes
 every path, recomputing everything from scratch changes nothing.
 """
 
+import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,6 +42,7 @@ from django.db.models.expressions import DatabaseDefault
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from articles import changes
+from articles.alignment import ArticleAlignment, align_article
 from articles.changes import TEXT_FIELDS, mark, mark_categories
 from articles.entities.linking import (
     articles_to_match,
@@ -47,6 +52,7 @@ from articles.entities.linking import (
     read_article,
     store_mentions,
 )
+from articles.levels import level_sql
 from articles.models import (
     Article,
     Category,
@@ -66,9 +72,11 @@ from articles.words import dictionary
 BATCH_IDS = 5_000  # articles recomputed per statement
 COMPUTED_IN_SQL = (
     *("tag_ids", "entity_ids", "category_ids", "body_vi", "body_en", "entity_names"),
-    *("translation", "block_count", "translated_block_count"),
+    *("translation", "block_count", "translated_block_count", "level"),
 )
-READ_WITH_THE_MENTIONS = ("search_words", "word_lengths", "rule_tag_ids")
+READ_WITH_THE_MENTIONS = (
+    *("search_words", "word_lengths", "rule_tag_ids", "sentences", "alignment_coverage"),
+)
 DERIVED_COLUMNS = (*COMPUTED_IN_SQL, *READ_WITH_THE_MENTIONS)
 # The story each article tells, kept in a table of its own (StoryMember) by find_stories().
 STORY_COLUMNS = (
@@ -107,7 +115,8 @@ computed AS (
         (article.lead_en <> '')::int + coalesce(paragraphs.english, 0)
             AS translated_block_count,
         (article.lead_en <> '' AND article.lead_vi_changed_at > article.lead_en_changed_at)
-            OR coalesce(paragraphs.stale, false) AS stale
+            OR coalesce(paragraphs.stale, false) AS stale,
+        {level_sql("article")} AS level
     FROM {articles} AS article
     LEFT JOIN LATERAL (
         SELECT array_agg(tag_id ORDER BY tag_id) AS ids FROM (
@@ -218,11 +227,15 @@ FROM {staged} AS staged JOIN final ON final.id = staged.id
 
 _STORE_READ_SQL = f"""
 UPDATE articles_article AS article
-SET ({_columns("", READ_WITH_THE_MENTIONS)}) = (read.words, read.lengths, read.tag_ids::bigint[])
-FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) AS read(id, words, lengths, tag_ids)
+SET ({_columns("", READ_WITH_THE_MENTIONS)}) = (
+    read.words, read.lengths, read.tag_ids::bigint[], read.sentences::jsonb, read.coverage
+)
+FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::int[])
+    AS read(id, words, lengths, tag_ids, sentences, coverage)
 WHERE article.id = read.id
-    AND ({_columns("article.", READ_WITH_THE_MENTIONS)})
-        IS DISTINCT FROM (read.words, read.lengths, read.tag_ids::bigint[])
+    AND ({_columns("article.", READ_WITH_THE_MENTIONS)}) IS DISTINCT FROM (
+        read.words, read.lengths, read.tag_ids::bigint[], read.sentences::jsonb, read.coverage
+    )
 RETURNING article.id
 """
 
@@ -259,12 +272,14 @@ def refresh(
 @dataclass(frozen=True)
 class TextRead:
     """What an article's text names: the entities it mentions, with how often, its words
-    (articles.words), and the tags whose rule it meets."""
+    (articles.words), the tags whose rule it meets, and its sentences paired across the
+    languages."""
 
     mentions: Counter
     words: str
     word_lengths: str
     rule_tag_ids: list[int]
+    alignment: ArticleAlignment
 
 
 def _read(articles: Iterable[tuple[Article, list | None]]) -> dict[int, TextRead]:
@@ -273,7 +288,10 @@ def _read(articles: Iterable[tuple[Article, list | None]]) -> dict[int, TextRead
     found = {}
     for article, paragraphs in articles:
         mentions, words, lengths = read_article(article, gazetteer, paragraphs, compounds)
-        found[article.pk] = TextRead(mentions, words, lengths, rules.tag_ids(article, paragraphs))
+        alignment = align_article(article.aligned_blocks(paragraphs))
+        found[article.pk] = TextRead(
+            mentions, words, lengths, rules.tag_ids(article, paragraphs), alignment
+        )
     return found
 
 
@@ -305,6 +323,8 @@ def _read_again(article_ids: list[int], cursor) -> list[int]:
             [found[pk].words for pk in ids],
             [found[pk].word_lengths for pk in ids],
             [_array(found[pk].rule_tag_ids) for pk in ids],
+            [json.dumps(found[pk].alignment.as_stored()) for pk in ids],
+            [found[pk].alignment.coverage for pk in ids],
         ],
     )
     return [pk for (pk,) in cursor.fetchall()]
@@ -377,6 +397,24 @@ def refresh_categories(category_ids: Iterable[int]) -> int:
     return refresh(Article.objects.filter(condition).values_list("pk", flat=True), stories=False)
 
 
+def refresh_levels() -> int:
+    """After the site's words were ranked again: every article's level, written where it
+    changed; how many changed."""
+    table = Article._meta.db_table
+    with changes.not_noticed(), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+UPDATE {table} AS article SET level = computed.level
+FROM (SELECT article.id, {level_sql("article")} AS level FROM {table} AS article) AS computed
+WHERE article.id = computed.id AND article.level IS DISTINCT FROM computed.level
+"""
+        )
+        count = cursor.rowcount
+        if count:
+            changes.content_changed_on_commit()
+    return count
+
+
 # --- Creating --------------------------------------------------------------------------------
 
 STAGED_ARTICLES = "incoming_article"
@@ -412,6 +450,8 @@ def create_articles(
             article.search_words = found[article.pk].words
             article.word_lengths = found[article.pk].word_lengths
             article.rule_tag_ids = found[article.pk].rule_tag_ids
+            article.sentences = found[article.pk].alignment.as_stored()
+            article.alignment_coverage = found[article.pk].alignment.coverage
         _insert(articles)
         find_stories([article.pk for article in articles])
     changes.mark()  # readers' pages go stale once this commits

@@ -8,7 +8,7 @@ from django.forms import DateInput
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Category, Entity, Source, Tag
+from articles.models import READING_LEVELS, Category, Entity, Source, Tag
 
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2999, 12, 31)
@@ -55,6 +55,12 @@ class ArticleFilter(django_filters.FilterSet):
         empty_label=_("either"),
         method="filter_translated",
     )
+    level = django_filters.ChoiceFilter(
+        label=_("Reading level"),
+        choices=[(str(level), label) for level, label in READING_LEVELS],
+        empty_label=_("any"),
+        method="filter_level",
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort"), choices=BY_DATE, method="sort_by", empty_label=None
     )
@@ -90,6 +96,9 @@ class ArticleFilter(django_filters.FilterSet):
 
     def filter_translated(self, queryset, name, wanted):
         return queryset.translated() if wanted == "true" else queryset.untranslated()
+
+    def filter_level(self, queryset, name, level):
+        return queryset.filter(level=int(level))
 
     def sort_by(self, queryset, name, order):
         return queryset.order_by("published_at", "id") if order == "oldest" else queryset

@@ -169,6 +169,16 @@ def _feed_url_refusal(url: str) -> str | None:
     return None
 
 
+# From the easiest to the hardest (articles.levels).
+READING_LEVELS = [
+    (1, _("Level 1: easy")),
+    (2, _("Level 2")),
+    (3, _("Level 3")),
+    (4, _("Level 4")),
+    (5, _("Level 5: hard")),
+]
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -234,6 +244,18 @@ class Article(models.Model):
     # How many syllables each of those words has (articles.words.word_lengths), a line for
     # its title, its caption and each block: what its page needs to tell its words apart.
     word_lengths = models.TextField(default="", db_default="", blank=True, editable=False)
+    # Its sentences, block by block, and how they pair across the languages
+    # (articles.alignment), read when its text is linked; the share of its Vietnamese
+    # sentences with a counterpart, in percent (None: nothing translated); and its reading
+    # level (articles.levels) from its words and the site's word ranks. Kept up to date by
+    # articles.derived.
+    sentences = models.JSONField(default=list, db_default=[], blank=True, editable=False)
+    alignment_coverage = models.PositiveSmallIntegerField(
+        _("sentences aligned (%)"), null=True, blank=True, editable=False
+    )
+    level = models.PositiveSmallIntegerField(
+        _("reading level"), choices=READING_LEVELS, null=True, blank=True, editable=False
+    )
     search_vector = models.GeneratedField(
         expression=RawSQL(SEARCH_VECTOR_SQL, ()), output_field=SearchVectorField(), db_persist=True
     )
@@ -300,6 +322,7 @@ class Article(models.Model):
             *("rule_tag_ids", "entity_ids", "category_ids", "body_vi", "body_en", "entity_names"),
             *("search_vector", "head_vector", "phrase_vector", "translation", "block_count"),
             *("search_words", "word_vector", "word_lengths"),
+            *("sentences", "alignment_coverage", "level"),
             *("translated_block_count", "content_fingerprint", "source_fields"),
         ],
     )
@@ -396,6 +419,21 @@ class Paragraph(models.Model):
 
     def __str__(self) -> str:
         return f"¶{self.position}"
+
+
+class WordRank(models.Model):
+    """The site's most common Vietnamese words, most common first: how many of its latest
+    published articles hold each (articles.levels). Refreshed by `manage.py rank_words`."""
+
+    word = models.CharField(max_length=200, primary_key=True)
+    rank = models.PositiveIntegerField(unique=True)
+    articles = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.word}"
 
 
 class Tag(models.Model):

@@ -34,7 +34,7 @@ SEARCH_COLUMNS = (
 VERSION_FIELDS = ("id", "slug", "updated_at", "status", "published_at")
 CARD_FIELDS = (
     *("slug", "title_vi", "title_en", "lead_vi", "lead_en"),
-    *("status", "published_at", "updated_at", "source", "source__name"),
+    *("status", "published_at", "updated_at", "source", "source__name", "level"),
 )
 SEARCH_CANDIDATES = 250  # the most recent of each kind of match (see search())
 BY_DATE = ("-published_at", "-id")

@@ -48,6 +48,7 @@ def main() -> None:
 
     use_bench_database(options.articles)
     from benchmarks import (
+        alignment,
         entity_linking,
         ingest,
         lists,
@@ -73,6 +74,7 @@ def main() -> None:
     print(search.relevance())
     print(table("Entity linking, no database", entity_linking.rows()))
     print(table("Words told apart when an article is saved, no database", word_lengths.rows()))
+    print(table("Sentence alignment when articles are saved, no database", alignment.rows()))
     print(table("Tag rules over the stored articles", tag_rules.run()))
     if not options.skip_ingest:
         print(table("Ingestion: NDJSON with entity linking", ingest.run(options.ingest_items)))

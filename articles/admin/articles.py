@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -29,6 +30,29 @@ class CategoryListFilter(admin.SimpleListFilter):
     def value(self):
         value = super().value()
         return value if value and value.isdigit() else None
+
+
+class AlignmentListFilter(admin.SimpleListFilter):
+    """How many of its sentences found their counterpart (articles.alignment)."""
+
+    title = _("sentence alignment")
+    parameter_name = "aligned"
+    CONDITIONS = {
+        "all": {"alignment_coverage": 100},
+        "some": {"alignment_coverage__gt": 0, "alignment_coverage__lt": 100},
+        "none": {"alignment_coverage": 0},
+    }
+
+    def lookups(self, request, model_admin):
+        return [
+            ("all", _("every sentence")),
+            ("some", _("some sentences")),
+            ("none", _("no sentence")),
+        ]
+
+    def queryset(self, request, queryset):
+        condition = self.CONDITIONS.get(self.value())
+        return queryset.filter(**condition) if condition else queryset
 
 
 class ParagraphInline(admin.TabularInline):
@@ -63,10 +87,15 @@ class ArticleAdmin(RevisionAdmin):
         "status",
         "published_at",
         "translation_state",
+        "alignment_coverage",
+        "level",
         "source",
         "needs_review",
     ]
-    list_filter = ["status", "needs_review", "translation", "source", CategoryListFilter]
+    list_filter = [
+        *("status", "needs_review", "translation", AlignmentListFilter, "level", "source"),
+        CategoryListFilter,
+    ]
     search_fields = ["title_vi", "title_en", "lead_vi", "lead_en"]
     date_hierarchy = "published_at"
     list_select_related = ["source"]
@@ -74,7 +103,10 @@ class ArticleAdmin(RevisionAdmin):
     prepopulated_fields = {"slug": ["title_vi"]}
     autocomplete_fields = ["source", "tags"]
     inlines = [ParagraphInline]
-    readonly_fields = ["translation_summary", "suggested_tags"]
+    readonly_fields = [
+        *("translation_summary", "alignment_coverage", "unaligned_pairs", "level"),
+        "suggested_tags",
+    ]
     actions = ["publish", "unpublish", "relink", "add_to_category"]
     fieldsets = [
         (None, {"fields": [("title_vi", "title_en"), "slug", "needs_review"]}),
@@ -101,7 +133,10 @@ class ArticleAdmin(RevisionAdmin):
                 ),
             },
         ),
-        (_("Translation"), {"fields": ["translation_summary"]}),
+        (
+            _("Translation"),
+            {"fields": ["translation_summary", "alignment_coverage", "unaligned_pairs", "level"]},
+        ),
     ]
 
     class Media:
@@ -137,6 +172,23 @@ class ArticleAdmin(RevisionAdmin):
         if article.translation == Article.Translation.STALE:
             summary += " " + _("Some Vietnamese changed after its English: see the pairs below.")
         return summary
+
+    @admin.display(description=_("Pairs it could not align"))
+    def unaligned_pairs(self, article):
+        """The translated blocks whose sentences did not all find their counterpart, as
+        stored (from the stored sentences alone: the pairs are in the form below)."""
+        unaligned = [
+            (
+                _("lead") if number == 0 else _("paragraph %d") % number,
+                _("%(vi)d sentences in Vietnamese, %(en)d in English, %(linked)d paired")
+                % {"vi": len(block["vi"]), "en": len(block["en"]), "linked": len(block["links"])},
+            )
+            for number, block in enumerate(article.sentences)
+            if block["en"] and not block["ok"]
+        ]
+        if not unaligned:
+            return "—"
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", unaligned))
 
     def sync_related(self, request, form, formsets, change):
         article = form.instance

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import changes
-from articles.derived import apply_tag_rules, relink_articles
+from articles.derived import apply_tag_rules, refresh_levels, relink_articles
+from articles.levels import rank_words
 from articles.models import Article
 from ingest import starter
 from ingest.files import collect_article_files, read_text_files
@@ -47,5 +48,7 @@ class Command(BaseCommand):
                 raise CommandError(f"demo file {outcome.label} refused: {outcome.reason}")
             if verbosity:
                 self.stdout.write(f"{Path(outcome.label).name}: {outcome.status}")
+        rank_words()  # the demo's words, for the articles' reading levels
+        refresh_levels()
         if verbosity:
             self.stdout.write(f"{Article.objects.published().count()} published articles.")
