@@ -51,11 +51,20 @@ class TagRules:
         self.rules = {
             tag.pk: Rule(tag.pk, tag.minimum_count, tag.title_and_lead_only) for tag in tags
         }
+        # A word is matched once, as its own "entity", whatever the number of tags that
+        # list it: a gazetteer gives a name to one entity only.
+        numbers: dict[tuple, int] = {}
+        self._tags_of_word: list[set[int]] = []
         exact, folded = [], []
         for tag in tags:
-            aliases = folded if tag.ignore_diacritics else exact
+            aliases, key = (folded, fold) if tag.ignore_diacritics else (exact, str.lower)
             for words, language in ((tag.words_vi, VIETNAMESE), (tag.words_en, ENGLISH)):
-                aliases += [Alias(word, language, tag.pk) for word in rule_words(words)]
+                for word in rule_words(words):
+                    number = numbers.setdefault((key, language, key(word)), len(numbers))
+                    if number == len(self._tags_of_word):
+                        self._tags_of_word.append(set())
+                        aliases.append(Alias(word, language, number))
+                    self._tags_of_word[number].add(tag.pk)
         self._gazetteers = [
             (Gazetteer(aliases, key=key), key, {key(alias.text) for alias in aliases})
             for aliases, key in ((exact, str.lower), (folded, fold))
@@ -97,7 +106,8 @@ class TagRules:
                 if not any(needle in keyed for needle in needles):
                     continue  # none of its words is in this text: no need to look closer
                 for mention in gazetteer.find_mentions(text, language):
-                    found.setdefault(mention.entity_id, Counter())[mention.text.lower()] += 1
+                    for tag_id in self._tags_of_word[mention.entity_id]:
+                        found.setdefault(tag_id, Counter())[mention.text.lower()] += 1
         return found
 
     def tag_ids(self, article: Article, paragraphs=None) -> list[int]:

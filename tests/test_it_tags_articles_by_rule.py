@@ -113,6 +113,15 @@ def test_words_without_diacritics_match_only_when_the_editor_says_so():
 
 
 @pytest.mark.django_db
+def test_two_tags_that_list_the_same_word_both_go_on_the_article():
+    defence = TagFactory(slug="defence", words_vi="quốc phòng")
+    budget = TagFactory(slug="budget", words_vi="quốc phòng, ngân sách quốc gia")
+    article = ArticleFactory(lead_vi="Ngân sách quốc phòng tăng.")
+
+    assert _tag_slugs(article) == {defence.slug, budget.slug}
+
+
+@pytest.mark.django_db
 def test_a_minimum_count_and_the_title_and_lead_only_rule():
     twice = TagFactory(slug="twice", words_en="missile", minimum_count=2)
     headline = TagFactory(slug="headline", words_en="summit", title_and_lead_only=True)
