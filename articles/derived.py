@@ -11,6 +11,8 @@ Derived from an article's own rows and its related ones:
 - search_words: its Vietnamese words (articles.words), read in the same pass as its
   mentions, from which PostgreSQL generates the word vector;
 - translation, block_count, translated_block_count: how far its English has come;
+- translation_checks: what the desk's checks saw in its pairs (articles.desk.checks), read
+  with its mentions; needs_checking: whether any of it is not dismissed (CheckDismissal);
 - its mentions and their counts, found in its text by the entity linker, and the tags
   whose rule its text meets (rule_tag_ids, articles.tagging);
 - and, for the whole site, the content version that makes every cached page stale.
@@ -27,6 +29,7 @@ that the code names them nowhere else, and that after random sequences of writes
 every path, recomputing everything from scratch changes nothing.
 """
 
+import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,6 +41,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 from articles import changes
 from articles.changes import TEXT_FIELDS, mark, mark_categories
+from articles.desk.checks import check_pairs
 from articles.entities.linking import (
     articles_to_match,
     current_gazetteer,
@@ -48,6 +52,7 @@ from articles.entities.linking import (
 from articles.models import (
     Article,
     Category,
+    CheckDismissal,
     Entity,
     EntityAlias,
     Mention,
@@ -62,9 +67,9 @@ from articles.tagging import RuleOutcome, current_tag_rules, rule_changes
 BATCH_IDS = 5_000  # articles recomputed per statement
 COMPUTED_IN_SQL = (
     *("tag_ids", "entity_ids", "category_ids", "body_vi", "body_en", "entity_names"),
-    *("translation", "block_count", "translated_block_count"),
+    *("translation", "block_count", "translated_block_count", "needs_checking"),
 )
-READ_WITH_THE_MENTIONS = ("search_words", "rule_tag_ids")
+READ_WITH_THE_MENTIONS = ("search_words", "rule_tag_ids", "translation_checks")
 DERIVED_COLUMNS = (*COMPUTED_IN_SQL, *READ_WITH_THE_MENTIONS)
 # The story each article tells, kept in a table of its own (StoryMember) by find_stories().
 STORY_COLUMNS = (
@@ -103,7 +108,15 @@ computed AS (
         (article.lead_en <> '')::int + coalesce(paragraphs.english, 0)
             AS translated_block_count,
         (article.lead_en <> '' AND article.lead_vi_changed_at > article.lead_en_changed_at)
-            OR coalesce(paragraphs.stale, false) AS stale
+            OR coalesce(paragraphs.stale, false) AS stale,
+        EXISTS (
+            SELECT FROM jsonb_array_elements(article.translation_checks) AS flag
+            WHERE NOT EXISTS (
+                SELECT FROM {CheckDismissal._meta.db_table} AS dismissal
+                WHERE dismissal.article_id = article.id AND dismissal.kind = flag->>'kind'
+                    AND dismissal.pair = flag->>'pair'
+            )
+        ) AS needs_checking
     FROM {articles} AS article
     LEFT JOIN LATERAL (
         SELECT array_agg(tag_id ORDER BY tag_id) AS ids FROM (
@@ -214,11 +227,12 @@ FROM {staged} AS staged JOIN final ON final.id = staged.id
 
 _STORE_READ_SQL = f"""
 UPDATE articles_article AS article
-SET ({_columns("", READ_WITH_THE_MENTIONS)}) = (read.words, read.tag_ids::bigint[])
-FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS read(id, words, tag_ids)
+SET ({_columns("", READ_WITH_THE_MENTIONS)})
+    = (read.words, read.tag_ids::bigint[], read.checks::jsonb)
+FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) AS read(id, words, tag_ids, checks)
 WHERE article.id = read.id
     AND ({_columns("article.", READ_WITH_THE_MENTIONS)})
-        IS DISTINCT FROM (read.words, read.tag_ids::bigint[])
+        IS DISTINCT FROM (read.words, read.tag_ids::bigint[], read.checks::jsonb)
 RETURNING article.id
 """
 
@@ -255,11 +269,13 @@ def refresh(
 @dataclass(frozen=True)
 class TextRead:
     """What an article's text names: the entities it mentions, with how often, its words
-    (articles.words), and the tags whose rule it meets."""
+    (articles.words), the tags whose rule it meets, and what the desk's checks see in
+    its pairs."""
 
     mentions: Counter
     words: str
     rule_tag_ids: list[int]
+    checks: list[dict]
 
 
 def _read(articles: Iterable[tuple[Article, list | None]]) -> dict[int, TextRead]:
@@ -267,8 +283,9 @@ def _read(articles: Iterable[tuple[Article, list | None]]) -> dict[int, TextRead
     gazetteer, rules = current_gazetteer(), current_tag_rules()
     found = {}
     for article, paragraphs in articles:
-        mentions, words = read_article(article, gazetteer, paragraphs)
-        found[article.pk] = TextRead(mentions, words, rules.tag_ids(article, paragraphs))
+        mentions, words, named = read_article(article, gazetteer, paragraphs)
+        checks = [flag.as_json() for flag in check_pairs(article.aligned_blocks(paragraphs), named)]
+        found[article.pk] = TextRead(mentions, words, rules.tag_ids(article, paragraphs), checks)
     return found
 
 
@@ -284,6 +301,7 @@ def _read_again(article_ids: list[int], cursor) -> list[int]:
             ids,
             [found[pk].words for pk in ids],
             [_array(found[pk].rule_tag_ids) for pk in ids],
+            [json.dumps(found[pk].checks, ensure_ascii=False) for pk in ids],
         ],
     )
     return [pk for (pk,) in cursor.fetchall()]
@@ -390,6 +408,7 @@ def create_articles(
         for article in articles:
             article.search_words = found[article.pk].words
             article.rule_tag_ids = found[article.pk].rule_tag_ids
+            article.translation_checks = found[article.pk].checks
         _insert(articles)
         find_stories([article.pk for article in articles])
     changes.mark()  # readers' pages go stale once this commits
@@ -607,7 +626,8 @@ def _article_deleted(sender, instance, **kwargs):
 
 
 def _row_of_article_written(sender, instance, **kwargs):
-    """A paragraph saved or deleted changes its article's text; a mention, its links."""
+    """A paragraph saved or deleted changes its article's text; a mention, its links; a
+    dismissal, what is left to check."""
     mark([instance.article_id], texts_changed=sender is Paragraph)
 
 
@@ -702,7 +722,7 @@ def connect() -> None:
     changes.refresh_with(_refresh_touched)
     post_save.connect(_article_saved, sender=Article)
     post_delete.connect(_article_deleted, sender=Article)
-    for model in (Paragraph, Mention):
+    for model in (Paragraph, Mention, CheckDismissal):
         post_save.connect(_row_of_article_written, sender=model)
         post_delete.connect(_row_of_article_written, sender=model)
     for through in (Article.tags.through, Article.removed_tags.through):

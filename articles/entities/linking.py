@@ -86,40 +86,59 @@ def _names_changed_in_this_transaction() -> bool:
 TITLE, LEAD, BODY = range(3)  # the parts of an article's words, one line each
 
 
-def article_texts(article: Article, paragraphs=None) -> list[tuple[str, str, int | None]]:
-    """(text, language, part) for every piece of the article that can name an entity (its
-    stored paragraphs, or those given: an article not stored yet); the part of its words
-    a Vietnamese piece gives (TITLE, LEAD or BODY), or None.
+def article_texts(
+    article: Article, paragraphs=None
+) -> list[tuple[str, str, int | None, int | None]]:
+    """(text, language, part, block) for every piece of the article that can name an entity
+    (its stored paragraphs, or those given: an article not stored yet); the part of its
+    words a Vietnamese piece gives (TITLE, LEAD or BODY), or None; and the number of the
+    block (the lead 0, then the paragraphs) it is one side of, or None.
 
     The source's name is matched against language-neutral aliases (Reuters, AFP).
     """
     texts = [
-        (article.title_vi, "vi", TITLE),
-        (article.caption_vi, "vi", BODY),
-        (article.title_en, "en", None),
-        (article.caption_en, "en", None),
+        (article.title_vi, "vi", TITLE, None),
+        (article.caption_vi, "vi", BODY, None),
+        (article.title_en, "en", None, None),
+        (article.caption_en, "en", None, None),
     ]
     for number, (vietnamese, english) in enumerate(article.aligned_blocks(paragraphs)):
-        texts += [(vietnamese, "vi", BODY if number else LEAD), (english, "en", None)]
+        texts += [
+            (vietnamese, "vi", BODY if number else LEAD, number),
+            (english, "en", None, number),
+        ]
     if article.source:
-        texts.append((article.source.name, "", None))
-    return [(text, language, part) for text, language, part in texts if text]
+        texts.append((article.source.name, "", None, None))
+    return [text for text in texts if text[0]]
 
 
-def read_article(article: Article, gazetteer: Gazetteer, paragraphs=None) -> tuple[Counter, str]:
-    """How often the article names each entity, by entity id, and its Vietnamese words
-    (articles.words.stored_words): its title's, its lead's and the rest's. One pass:
-    the names found are words of their own, so that its words follow from its text, the
-    word list and its mentions alone."""
+BlockNames = list[tuple[dict[int, str], dict[int, str]]]
+
+
+def read_article(
+    article: Article, gazetteer: Gazetteer, paragraphs=None
+) -> tuple[Counter, str, BlockNames]:
+    """How often the article names each entity, by entity id; its Vietnamese words
+    (articles.words.stored_words): its title's, its lead's and the rest's; and the entities
+    each side of each block names ({entity id: the name as written}, for the desk's
+    checks). One pass: the names found are words of their own, so that its words follow
+    from its text, the word list and its mentions alone."""
     counts: Counter[int] = Counter()
     words: list[list[str]] = [[], [], []]
-    for text, language, part in article_texts(article, paragraphs):
+    blocks: BlockNames = []
+    for text, language, part, block in article_texts(article, paragraphs):
         mentions = gazetteer.find_mentions(text, language)
         counts.update(mention.entity_id for mention in mentions)
+        if block is not None:
+            while len(blocks) <= block:
+                blocks.append(({}, {}))
+            named = blocks[block][0 if language == "vi" else 1]
+            for mention in mentions:
+                named.setdefault(mention.entity_id, mention.text)
         if part is not None:
             spans = [(mention.start, mention.end) for mention in mentions]
             words[part] += text_words(text, spans)
-    return counts, stored_words(words)
+    return counts, stored_words(words), blocks
 
 
 def articles_to_match(article_ids) -> Iterable[Article]:

@@ -1,0 +1,270 @@
+"""Checks on every translated pair: what may be wrong with an English beside its Vietnamese.
+
+A pair is flagged when
+- its numbers disagree (amounts, dates, years), read in a form that knows both languages'
+  ways of writing them: `1.200` and `1,200` are one number, `1,5 tỷ` is `1.5 billion`,
+  `ngày 14/3` is `March 14`;
+- an entity is named on one side only;
+- its length ratio is far outside the article's own;
+- a quote is on one side only.
+
+Pure: text in, flags out. Each flag says what it saw, and names its pair by a digest of
+both texts, so that an editor's dismissal holds for that pair for as long as its text
+stays the same. articles.derived stores an article's flags when its text is read
+(Article.translation_checks), and whether any is left undismissed (needs_checking).
+"""
+
+import hashlib
+import re
+import statistics
+from dataclasses import asdict, dataclass, field
+
+NUMBERS, ENTITIES, LENGTH, QUOTE = "numbers", "entities", "length", "quote"
+KINDS = (NUMBERS, ENTITIES, LENGTH, QUOTE)
+
+LENGTH_FACTOR = 2.0  # a pair whose ratio is this many times the article's, or less
+SHORTEST_FOR_LENGTH = 60  # characters of the longer side below which length says nothing
+USUAL_RATIO = 1.0  # English characters per Vietnamese one, before an article has its own
+QUOTE_WORDS = 4  # a quotation holds at least this many words; shorter ones are names
+SHOWN = 80  # characters of a quote a flag keeps
+
+
+@dataclass(frozen=True)
+class Flag:
+    block: int  # 0 for the lead, then the paragraphs in order
+    kind: str
+    pair: str  # digest of the pair's two texts
+    vi: list[str] = field(default_factory=list)  # what it saw on the Vietnamese side only
+    en: list[str] = field(default_factory=list)  # and on the English side only
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+def pair_digest(vietnamese: str, english: str) -> str:
+    return hashlib.sha256(f"{vietnamese}\0{english}".encode()).hexdigest()[:16]
+
+
+def check_pairs(
+    blocks: list[tuple[str, str]], entities: list[tuple[dict, dict]] | None = None
+) -> list[Flag]:
+    """The flags of an article's translated blocks (Vietnamese, English). `entities`: for
+    each block, the entities each side names, {entity id: the name as written}."""
+    flags = []
+    usual = usual_ratio(blocks)
+    for number, (vietnamese, english) in enumerate(blocks):
+        if not vietnamese.strip() or not english.strip():
+            continue
+        digest = pair_digest(vietnamese, english)
+        named = entities[number] if entities else ({}, {})
+        for kind, found in (
+            (NUMBERS, numbers_apart(vietnamese, english)),
+            (ENTITIES, entities_apart(*named)),
+            (LENGTH, length_apart(vietnamese, english, usual)),
+            (QUOTE, quotes_apart(vietnamese, english)),
+        ):
+            if found:
+                flags.append(Flag(number, kind, digest, *found))
+    return flags
+
+
+# --- Numbers -----------------------------------------------------------------------------
+
+_NUMBER = r"(?<![\w.,])\d+(?:[.,]\d+)*"
+_NOT_WORD = re.compile(r"\W+")
+_VI_SCALE = {
+    "nghìn tỷ": 1e12,
+    "ngàn tỷ": 1e12,
+    "tỷ": 1e9,
+    "tỉ": 1e9,
+    "triệu": 1e6,
+    "nghìn": 1e3,
+    "ngàn": 1e3,
+}
+_EN_SCALE = {
+    "trillion": 1e12,
+    "billion": 1e9,
+    "bn": 1e9,
+    "million": 1e6,
+    "mn": 1e6,
+    "thousand": 1e3,
+}
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_TIME = re.compile(
+    r"(?<![\w.,])\d{1,2}(?:[:h]\d{2}(?:\s?[ap]\.?m\.?)?|(?:[.:]\d{2})?\s?[ap]\.?m\.?)(?!\w)",
+    re.IGNORECASE,
+)
+_VI_DATE = re.compile(
+    r"(?<![\w.,/])(?P<day>\d{1,2})/(?P<month>\d{1,2})(?:/(?P<year>\d{4}))?(?![\w/])"
+    r"|ngày (?P<day2>\d{1,2}) tháng (?P<month2>\d{1,2})",
+    re.IGNORECASE,
+)
+_VI_MONTH = re.compile(r"tháng (?P<month>\d{1,2})(?!\d)", re.IGNORECASE)
+_EN_DATE = re.compile(
+    rf"\b{_MONTH}\s(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
+    rf"|\b(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?(?P<month2>"
+    + "|".join(sorted(_MONTHS, key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
+_EN_MONTH = re.compile(rf"\b{_MONTH}(?!\w)", re.IGNORECASE)
+_WORDS = {
+    "vi": ("", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười"),
+    "en": ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+}
+
+
+@dataclass(frozen=True)
+class _Seen:
+    shown: str  # as written
+    values: frozenset  # what it may mean: numbers, ("date", day, month), ("month", m)
+
+
+def numbers_apart(vietnamese: str, english: str) -> tuple[list[str], list[str]] | None:
+    """The numbers and dates each side has and the other has not, as written; None when
+    they agree."""
+    vi, en = _read_numbers(vietnamese, "vi"), _read_numbers(english, "en")
+    vi_only = _unmatched(vi, en, english, "en")
+    en_only = _unmatched(en, vi, vietnamese, "vi")
+    return (vi_only, en_only) if vi_only or en_only else None
+
+
+def _unmatched(seen: list[_Seen], other: list[_Seen], other_text: str, other_language) -> list:
+    left = list(other)
+    missing = []
+    for item in seen:
+        match = next((o for o in left if o.values & item.values), None)
+        if match is not None:
+            left.remove(match)
+        elif item.shown and not _spelled_out(item, other_text, other_language):
+            missing.append(item.shown)
+    return missing
+
+
+def _spelled_out(item: _Seen, text: str, language: str) -> bool:
+    """A small number the other side writes as a word (ba người, three people)."""
+    words = _WORDS[language]
+    small = [value for value in item.values if isinstance(value, float) and value in range(1, 11)]
+    lowered = " " + _NOT_WORD.sub(" ", text.lower()) + " "
+    return any(f" {words[int(value)]} " in lowered for value in small)
+
+
+def _read_numbers(text: str, language: str) -> list[_Seen]:
+    seen = []
+    text = _TIME.sub(" ", text)
+    dates = _VI_DATE if language == "vi" else _EN_DATE
+    for found in dates.finditer(text):
+        day = found.group("day") or found.group("day2")
+        month = found.group("month") or found.group("month2")
+        month = int(month) if month.isdigit() else _MONTHS[month.lower()]
+        if 1 <= int(day) <= 31 and 1 <= month <= 12:
+            seen.append(_Seen(found.group(0).strip(), frozenset({("date", int(day), month)})))
+            # a date says its month: "tháng 3" on the other side is matched by it too
+            seen.append(_Seen("", frozenset({("month", month)})))
+            if found.groupdict().get("year"):
+                year = found.group("year")
+                seen.append(_Seen(year, frozenset({float(year)})))
+            text = text.replace(found.group(0), " " * len(found.group(0)), 1)
+    months = _VI_MONTH if language == "vi" else _EN_MONTH
+    for found in months.finditer(text):
+        month = found.group("month")
+        month = int(month) if month.isdigit() else _MONTHS[month.lower()]
+        if 1 <= month <= 12 and not (language == "en" and month == 5):  # "may" is a verb
+            seen.append(_Seen(found.group(0), frozenset({("month", month)})))
+            text = text.replace(found.group(0), " " * len(found.group(0)), 1)
+    scales = _VI_SCALE if language == "vi" else _EN_SCALE
+    scale_pattern = "|".join(sorted(map(re.escape, scales), key=len, reverse=True))
+    number = re.compile(rf"{_NUMBER}(?:\s?(?P<scale>{scale_pattern})\b)?", re.IGNORECASE)
+    for found in number.finditer(text):
+        digits = re.match(_NUMBER, found.group(0)).group(0)
+        scale = scales[found.group("scale").lower()] if found.group("scale") else 1
+        values = frozenset(_rounded(v * scale) for v in _meanings(digits, language))
+        seen.append(_Seen(found.group(0), values))
+    return seen
+
+
+def _rounded(value: float) -> float:
+    return float(f"{value:.6g}")
+
+
+def _meanings(digits: str, language: str) -> set[float]:
+    """What a written number may mean: in Vietnamese the dot groups thousands and the comma
+    is the decimal point, in English the other way round; each side sometimes writes
+    the other's way, so a number that reads either way means both."""
+    thousands, decimal = (".", ",") if language == "vi" else (",", ".")
+    meanings = set()
+    for group, point in ((thousands, decimal), (decimal, thousands)):
+        whole, _, fraction = digits.partition(point)
+        parts = whole.split(group)
+        if len(parts) > 1 and not all(len(part) == 3 for part in parts[1:]):
+            continue
+        if point in fraction or group in fraction:
+            continue
+        meanings.add(float("".join(parts) + ("." + fraction if fraction else "")))
+    return meanings or {float(re.sub(r"\D", "", digits))}
+
+
+# --- Entities, length, quotes ------------------------------------------------------------
+
+
+def entities_apart(vietnamese: dict, english: dict) -> tuple[list[str], list[str]] | None:
+    """The entities one side names and the other does not, as each side writes them."""
+    vi_only = [name for pk, name in vietnamese.items() if pk not in english]
+    en_only = [name for pk, name in english.items() if pk not in vietnamese]
+    return (vi_only, en_only) if vi_only or en_only else None
+
+
+def usual_ratio(blocks: list[tuple[str, str]]) -> float:
+    """The article's own English length per Vietnamese character: the median of its pairs'."""
+    ratios = [
+        len(english) / len(vietnamese)
+        for vietnamese, english in blocks
+        if english.strip() and len(vietnamese) >= SHORTEST_FOR_LENGTH
+    ]
+    return statistics.median(ratios) if len(ratios) >= 3 else USUAL_RATIO
+
+
+def length_apart(vietnamese: str, english: str, usual: float) -> tuple[list[str], list[str]] | None:
+    """Both lengths, when the pair's ratio is LENGTH_FACTOR times the article's or less."""
+    if max(len(vietnamese), len(english)) < SHORTEST_FOR_LENGTH:
+        return None
+    ratio = len(english) / max(1, len(vietnamese))
+    if usual / LENGTH_FACTOR <= ratio <= usual * LENGTH_FACTOR:
+        return None
+    return [str(len(vietnamese))], [str(len(english)), f"{ratio / usual:.1f}"]
+
+
+_QUOTED = re.compile(r"[“«\"]([^”»\"]+)[”»\"]")
+
+
+def quotes(text: str) -> list[str]:
+    """The quotations in a text: quoted spans of QUOTE_WORDS words or more."""
+    return [span.strip() for span in _QUOTED.findall(text) if len(span.split()) >= QUOTE_WORDS]
+
+
+def quotes_apart(vietnamese: str, english: str) -> tuple[list[str], list[str]] | None:
+    vi, en = quotes(vietnamese), quotes(english)
+    if bool(vi) == bool(en):
+        return None
+    return [quote[:SHOWN] for quote in vi], [quote[:SHOWN] for quote in en]

@@ -1,0 +1,109 @@
+"""Translation memory: the English of the site's own paragraphs most like a Vietnamese one.
+
+Every paragraph whose English is not stale is an approved pair. A Vietnamese paragraph is
+compared with theirs by trigram similarity over folded text (pg_trgm's similarity() of
+newsreader_fold()), the score shown to the editor. Comparing it with every stored
+paragraph would read them all, and pg_trgm's own index does no better on news text:
+every paragraph holds the commonest trigrams, so its GIN index reads most of the table
+(19 s for one lookup among 100,000 paragraphs, where the goal is 50 ms among a million).
+So the candidates are found first through keys: a quarter of the paragraph's runs of three
+folded words, chosen by their hash (the same quarter of any text), in a partial GIN index
+of the approved pairs. A paragraph close to a stored one shares most of its keys; one
+that shares none of its three-word phrases shares none. Only the candidates are scored.
+
+An exact repeat (the same Vietnamese, as stored) comes first, marked as such: the editor
+can fill every one of an article's at once. One statement answers for all its paragraphs.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+
+from articles.search.sql import FOLD_FUNCTION
+
+SUGGESTIONS = 3  # per paragraph
+THRESHOLD = 0.3  # the least similarity shown (pg_trgm's similarity, 0 to 1)
+CANDIDATES = 500  # the most candidates scored for one paragraph
+TABLE = "articles_paragraph"
+KEYS_FUNCTION = "newsreader_memory_keys"
+# What makes a paragraph an approved pair; the partial indexes (migration 0020) share it.
+APPROVED = "text_en <> '' AND en_changed_at >= vi_changed_at"
+
+CREATE_KEYS_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {KEYS_FUNCTION}(text) RETURNS integer[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT ARRAY(
+        SELECT DISTINCT key FROM (
+            SELECT hashtext(words[i] || ' ' || words[i + 1] || ' ' || words[i + 2]) AS key
+            FROM regexp_split_to_array({FOLD_FUNCTION}($1), '[^a-z0-9]+') AS words,
+                generate_series(1, cardinality(words) - 2) AS i
+        ) AS runs
+        WHERE key & 3 = 0
+        ORDER BY 1
+    )
+$$
+"""
+DROP_KEYS_FUNCTION = f"DROP FUNCTION IF EXISTS {KEYS_FUNCTION}(text)"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    english: str
+    similarity: float  # 0 to 1
+    article_id: int
+    exact: bool  # the same Vietnamese, as stored
+
+    @property
+    def percent(self) -> int:
+        return round(self.similarity * 100)
+
+
+def _approved(alias: str) -> str:
+    return f"{alias}.text_en <> '' AND {alias}.en_changed_at >= {alias}.vi_changed_at"
+
+
+def memory_sql(table: str = TABLE) -> str:
+    """Up to SUGGESTIONS approved pairs like each of %(texts)s (numbered from 1), the most
+    similar first, from articles other than %(article)s."""
+    return f"""
+SELECT wanted.number, found.text_en, found.similarity, found.article_id, found.exact
+FROM unnest(%(texts)s::text[]) WITH ORDINALITY AS wanted(text, number)
+CROSS JOIN LATERAL (
+    SELECT candidate.text_en, candidate.article_id, candidate.text_vi = wanted.text AS exact,
+        similarity({FOLD_FUNCTION}(candidate.text_vi), {FOLD_FUNCTION}(wanted.text))
+            AS similarity
+    FROM (
+        SELECT memory.text_vi, memory.text_en, memory.article_id FROM {table} AS memory
+        WHERE {KEYS_FUNCTION}(memory.text_vi) && {KEYS_FUNCTION}(wanted.text)
+            AND {_approved("memory")} AND memory.article_id <> %(article)s
+        LIMIT {CANDIDATES}
+    ) AS candidate
+    WHERE similarity({FOLD_FUNCTION}(candidate.text_vi), {FOLD_FUNCTION}(wanted.text))
+        >= {THRESHOLD}
+    ORDER BY exact DESC, similarity DESC, candidate.text_en
+    LIMIT {SUGGESTIONS}
+) AS found
+ORDER BY wanted.number, found.exact DESC, found.similarity DESC
+"""
+
+
+def index_sql(table: str = TABLE, prefix: str = "paragraph") -> list[str]:
+    """The partial index memory reads: the keys of the approved pairs' Vietnamese."""
+    return [
+        f"CREATE INDEX IF NOT EXISTS {prefix}_memory_keys_idx ON {table} "
+        f"USING gin ({KEYS_FUNCTION}(text_vi)) WHERE {APPROVED}",
+    ]
+
+
+def suggestions(
+    texts: list[str], exclude_article: int = 0, table: str = TABLE
+) -> list[list[Suggestion]]:
+    """For each Vietnamese text, the English of the most similar approved pairs."""
+    found: list[list[Suggestion]] = [[] for _ in texts]
+    if not texts:
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(memory_sql(table), {"texts": texts, "article": exclude_article or 0})
+        for number, english, similarity, article_id, exact in cursor.fetchall():
+            found[number - 1].append(Suggestion(english, similarity, article_id, exact))
+    return found
