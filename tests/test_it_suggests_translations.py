@@ -142,9 +142,7 @@ def test_the_http_backend_asks_a_libretranslate_server(server):
     ]
 
 
-def test_the_editing_page_gets_machine_suggestions_for_the_untranslated_pairs(
-    admin_client, server
-):
+def test_the_editing_page_gets_machine_suggestions_for_the_untranslated_pairs(admin_client, server):
     article = ArticleFactory(paragraphs=[("Một.", "One."), ("Hai.", "")])
     html = admin_client.get(change_url(article)).content.decode()
     assert "data-machine=" in html
@@ -194,7 +192,8 @@ def test_a_backend_that_is_down_is_said_to_be(server, settings):
 
 
 @pytest.mark.parametrize(
-    "url", ["http://127.0.0.1:{port}", "http://169.254.169.254/", "http://[::ffff:127.0.0.1]:{port}"]
+    "url",
+    ["http://127.0.0.1:{port}", "http://169.254.169.254/", "http://[::ffff:127.0.0.1]:{port}"],
 )
 def test_the_backends_address_is_checked_before_connecting(server, settings, url):
     settings.TRANSLATION_ALLOWED_NETWORKS = ()
