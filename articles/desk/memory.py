@@ -6,10 +6,11 @@ newsreader_fold()), the score shown to the editor. Comparing it with every store
 paragraph would read them all, and pg_trgm's own index does no better on news text:
 every paragraph holds the commonest trigrams, so its GIN index reads most of the table
 (19 s for one lookup among 100,000 paragraphs, where the goal is 50 ms among a million).
-So the candidates are found first through keys: a quarter of the paragraph's runs of three
+So the candidates are found first through keys: a quarter of the paragraph's runs of four
 folded words, chosen by their hash (the same quarter of any text), in a partial GIN index
 of the approved pairs. A paragraph close to a stored one shares most of its keys; one
-that shares none of its three-word phrases shares none. Only the candidates are scored.
+that shares none of its four-word phrases shares none (runs of three words were common
+enough to make hundreds of candidates). Only the candidates are scored.
 
 An exact repeat (the same Vietnamese, as stored) comes first, marked as such: the editor
 can fill every one of an article's at once. One statement answers for all its paragraphs.
@@ -23,7 +24,7 @@ from articles.search.sql import FOLD_FUNCTION
 
 SUGGESTIONS = 3  # per paragraph
 THRESHOLD = 0.3  # the least similarity shown (pg_trgm's similarity, 0 to 1)
-CANDIDATES = 500  # the most candidates scored for one paragraph
+CANDIDATES = 200  # the most candidates scored for one paragraph
 TABLE = "articles_paragraph"
 KEYS_FUNCTION = "newsreader_memory_keys"
 # What makes a paragraph an approved pair; the partial indexes (migration 0020) share it.
@@ -34,9 +35,9 @@ CREATE OR REPLACE FUNCTION {KEYS_FUNCTION}(text) RETURNS integer[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT ARRAY(
         SELECT DISTINCT key FROM (
-            SELECT hashtext(words[i] || ' ' || words[i + 1] || ' ' || words[i + 2]) AS key
+            SELECT hashtext(array_to_string(words[i:i + 3], ' ')) AS key
             FROM regexp_split_to_array({FOLD_FUNCTION}($1), '[^a-z0-9]+') AS words,
-                generate_series(1, cardinality(words) - 2) AS i
+                generate_series(1, cardinality(words) - 3) AS i
         ) AS runs
         WHERE key & 3 = 0
         ORDER BY 1

@@ -2,7 +2,7 @@
 // exact repeats, ask the machine for suggestions (without ever holding up the form), and
 // dismiss a flag without leaving the page. Without JavaScript, the suggestions are there
 // to copy, the machine's on a page of their own, and a dismissal reloads the page.
-(function () {
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var desk = document.getElementById("desk");
   if (!desk) return;
@@ -100,4 +100,4 @@
     .catch(function () {
       say(desk.getAttribute("data-machine-late").replace("%s", seconds));
     });
-})();
+});
