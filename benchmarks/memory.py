@@ -8,6 +8,9 @@ Each lookup is for a paragraph close to one stored (a tenth of its words changed
 one like none (fresh words): the case where the index finds nothing to show.
 
     python -m benchmarks.memory [--paragraphs 1000000]
+
+Run alone, it uses a database of its own (newsreader_bench_memory); in `make bench`, the
+corpus's.
 """
 
 import random
@@ -148,7 +151,22 @@ def run(paragraphs: int = PARAGRAPHS) -> list[dict]:
     return rows
 
 
-if __name__ == "__main__":
-    from benchmarks.setup import run_alone
+def main() -> None:
+    import argparse
 
-    run_alone(__doc__, "Translation memory", run)
+    from benchmarks.setup import use_bench_database
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--paragraphs", type=int, default=PARAGRAPHS)
+    options = parser.parse_args()
+    use_bench_database(0, name="memory")  # a database of its own: no articles needed
+    from django.core.management import call_command
+
+    from benchmarks.timing import table
+
+    call_command("migrate", verbosity=0)
+    print(table("Translation memory", run(options.paragraphs)))
+
+
+if __name__ == "__main__":
+    main()

@@ -37,7 +37,7 @@ def draft_to_translate():
     )
     words = source.text_vi.split()
     words[len(words) // 2] = "đã"
-    close = " ".join(words[:-3] + ["trong", "tuần", "này."])
+    close = " ".join([*words[:-3], "trong", "tuần", "này."])
     with transaction.atomic(), changes.batch():
         Article.objects.filter(slug=SLUG).delete()
         article = Article.objects.create(
