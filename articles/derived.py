@@ -45,6 +45,7 @@ from articles.desk.checks import check_pairs
 from articles.entities.linking import (
     articles_to_match,
     current_gazetteer,
+    current_names,
     names_changed,
     read_article,
     store_mentions,
@@ -280,11 +281,12 @@ class TextRead:
 
 def _read(articles: Iterable[tuple[Article, list | None]]) -> dict[int, TextRead]:
     """What each (article, its paragraphs, or None for its stored ones) names; by id."""
-    gazetteer, rules = current_gazetteer(), current_tag_rules()
+    gazetteer, rules, names = current_gazetteer(), current_tag_rules(), current_names()
     found = {}
     for article, paragraphs in articles:
         mentions, words, named = read_article(article, gazetteer, paragraphs)
-        checks = [flag.as_json() for flag in check_pairs(article.aligned_blocks(paragraphs), named)]
+        blocks = article.aligned_blocks(paragraphs)
+        checks = [flag.as_json() for flag in check_pairs(blocks, named, names)]
         found[article.pk] = TextRead(mentions, words, rules.tag_ids(article, paragraphs), checks)
     return found
 

@@ -59,6 +59,11 @@ def test_the_same_numbers_written_each_languages_way_are_not_flagged(vietnamese,
 def test_an_entity_named_on_one_side_only_is_flagged():
     assert entities_apart({1: "Nhật Bản", 2: "Hoa Kỳ"}, {1: "Japan"}) == (["Hoa Kỳ"], [])
     assert entities_apart({1: "Xứ Phù Tang"}, {1: "Japan"}) is None  # an alias is the entity
+    # a name the linker reads as part of another (U.S. Forces Japan), or inside a word
+    names = {1: ["Nhật Bản", "Japan"], 2: ["Nga", "Russia"]}
+    assert entities_apart({1: "Nhật Bản"}, {}, "", "U.S. Forces Japan (USFJ)", names) is None
+    assert entities_apart({2: "Nga"}, {}, "", "Russian President Vladimir Putin", names) is None
+    assert entities_apart({2: "Nga"}, {}, "", "President Vladimir Putin", names) == (["Nga"], [])
 
 
 def test_a_pair_far_longer_than_the_articles_own_ratio_is_flagged():
@@ -77,6 +82,12 @@ def test_a_pair_far_longer_than_the_articles_own_ratio_is_flagged():
     assert check_pairs(usual) == []  # a whole article at its own ratio is not
 
 
+def test_times_of_day_are_not_numbers_to_compare():
+    assert numbers_apart("vào khoảng 10h sáng", "at around 10 a.m.") is None
+    assert numbers_apart("phát thải ròng bằng 0 vào năm 2050", "net-zero emissions by 2050") is None
+    assert numbers_apart("trong tháng 5", "in May") is None
+
+
 def test_a_quote_on_one_side_only_is_flagged():
     quoted = "Ông nói: “Chúng tôi sẽ không lùi bước trước áp lực”."
     assert quotes_apart(quoted, "He said they would not back down under pressure.") == (
@@ -85,6 +96,7 @@ def test_a_quote_on_one_side_only_is_flagged():
     )
     assert quotes_apart(quoted, "He said: “We will not back down under pressure.”") is None
     assert quotes_apart("Gọi là “Chùa Vàng”.", "Called the Golden Pagoda.") is None  # a name
+    assert quotes_apart("cảnh báo “hậu quả nghiêm trọng”", "warned of grave consequences") is None
 
 
 # --- On the editing page and in the list ----------------------------------------------------

@@ -25,7 +25,9 @@ KINDS = (NUMBERS, ENTITIES, LENGTH, QUOTE)
 LENGTH_FACTOR = 2.0  # a pair whose ratio is this many times the article's, or less
 SHORTEST_FOR_LENGTH = 60  # characters of the longer side below which length says nothing
 USUAL_RATIO = 1.0  # English characters per Vietnamese one, before an article has its own
-QUOTE_WORDS = 4  # a quotation holds at least this many words; shorter ones are names
+# A quotation holds at least this many words (Vietnamese syllables); shorter quoted spans
+# are names and terms, which a translation may well write without quotes.
+QUOTE_WORDS = {"vi": 6, "en": 4}
 SHOWN = 80  # characters of a quote a flag keeps
 
 
@@ -46,10 +48,13 @@ def pair_digest(vietnamese: str, english: str) -> str:
 
 
 def check_pairs(
-    blocks: list[tuple[str, str]], entities: list[tuple[dict, dict]] | None = None
+    blocks: list[tuple[str, str]],
+    entities: list[tuple[dict, dict]] | None = None,
+    names: dict[int, list[str]] | None = None,
 ) -> list[Flag]:
     """The flags of an article's translated blocks (Vietnamese, English). `entities`: for
-    each block, the entities each side names, {entity id: the name as written}."""
+    each block, the entities each side names, {entity id: the name as written}; `names`:
+    every name and alias of each entity, by id."""
     flags = []
     usual = usual_ratio(blocks)
     for number, (vietnamese, english) in enumerate(blocks):
@@ -59,7 +64,7 @@ def check_pairs(
         named = entities[number] if entities else ({}, {})
         for kind, found in (
             (NUMBERS, numbers_apart(vietnamese, english)),
-            (ENTITIES, entities_apart(*named)),
+            (ENTITIES, entities_apart(*named, vietnamese, english, names or {})),
             (LENGTH, length_apart(vietnamese, english, usual)),
             (QUOTE, quotes_apart(vietnamese, english)),
         ):
@@ -112,7 +117,7 @@ _MONTHS = {
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _TIME = re.compile(
-    r"(?<![\w.,])\d{1,2}(?:[:h]\d{2}(?:\s?[ap]\.?m\.?)?|(?:[.:]\d{2})?\s?[ap]\.?m\.?)(?!\w)",
+    r"(?<![\w.,])\d{1,2}(?:[:h]\d{2}(?:\s?[ap]\.?m\.?)?|h|(?:[.:]\d{2})?\s?[ap]\.?m\.?)(?!\w)",
     re.IGNORECASE,
 )
 _VI_DATE = re.compile(
@@ -130,8 +135,8 @@ _EN_DATE = re.compile(
 )
 _EN_MONTH = re.compile(rf"\b{_MONTH}(?!\w)", re.IGNORECASE)
 _WORDS = {
-    "vi": ("", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười"),
-    "en": ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    "vi": ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười"),
+    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
 }
 
 
@@ -165,7 +170,7 @@ def _unmatched(seen: list[_Seen], other: list[_Seen], other_text: str, other_lan
 def _spelled_out(item: _Seen, text: str, language: str) -> bool:
     """A small number the other side writes as a word (ba người, three people)."""
     words = _WORDS[language]
-    small = [value for value in item.values if isinstance(value, float) and value in range(1, 11)]
+    small = [value for value in item.values if isinstance(value, float) and value in range(11)]
     lowered = " " + _NOT_WORD.sub(" ", text.lower()) + " "
     return any(f" {words[int(value)]} " in lowered for value in small)
 
@@ -190,7 +195,7 @@ def _read_numbers(text: str, language: str) -> list[_Seen]:
     for found in months.finditer(text):
         month = found.group("month")
         month = int(month) if month.isdigit() else _MONTHS[month.lower()]
-        if 1 <= month <= 12 and not (language == "en" and month == 5):  # "may" is a verb
+        if 1 <= month <= 12 and not found.group(0).startswith("may"):  # may: a verb
             seen.append(_Seen(found.group(0), frozenset({("month", month)})))
             text = text.replace(found.group(0), " " * len(found.group(0)), 1)
     scales = _VI_SCALE if language == "vi" else _EN_SCALE
@@ -228,10 +233,28 @@ def _meanings(digits: str, language: str) -> set[float]:
 # --- Entities, length, quotes ------------------------------------------------------------
 
 
-def entities_apart(vietnamese: dict, english: dict) -> tuple[list[str], list[str]] | None:
-    """The entities one side names and the other does not, as each side writes them."""
-    vi_only = [name for pk, name in vietnamese.items() if pk not in english]
-    en_only = [name for pk, name in english.items() if pk not in vietnamese]
+def entities_apart(
+    vietnamese: dict,
+    english: dict,
+    vi_text: str = "",
+    en_text: str = "",
+    names: dict[int, list[str]] | None = None,
+) -> tuple[list[str], list[str]] | None:
+    """The entities one side names and the other does not, as each side writes them. An
+    entity whose name or alias the other side's text holds anywhere (Japan in "U.S. Forces
+    Japan" or "Japanese", which the linker reads as other names) is not missing there."""
+    names = names or {}
+
+    def missing(named: dict, other: dict, other_text: str) -> list[str]:
+        return [
+            name
+            for pk, name in named.items()
+            if pk not in other
+            and not any(alias in other_text for alias in names.get(pk, ()) if len(alias) > 1)
+        ]
+
+    vi_only = missing(vietnamese, english, en_text)
+    en_only = missing(english, vietnamese, vi_text)
     return (vi_only, en_only) if vi_only or en_only else None
 
 
@@ -258,13 +281,17 @@ def length_apart(vietnamese: str, english: str, usual: float) -> tuple[list[str]
 _QUOTED = re.compile(r"[“«\"]([^”»\"]+)[”»\"]")
 
 
-def quotes(text: str) -> list[str]:
+def quotes(text: str, language: str) -> list[str]:
     """The quotations in a text: quoted spans of QUOTE_WORDS words or more."""
-    return [span.strip() for span in _QUOTED.findall(text) if len(span.split()) >= QUOTE_WORDS]
+    least = QUOTE_WORDS[language]
+    return [span.strip() for span in _QUOTED.findall(text) if len(span.split()) >= least]
 
 
 def quotes_apart(vietnamese: str, english: str) -> tuple[list[str], list[str]] | None:
-    vi, en = quotes(vietnamese), quotes(english)
-    if bool(vi) == bool(en):
-        return None
-    return [quote[:SHOWN] for quote in vi], [quote[:SHOWN] for quote in en]
+    """A quotation on one side where the other quotes nothing at all."""
+    vi, en = quotes(vietnamese, "vi"), quotes(english, "en")
+    if vi and not _QUOTED.search(english):
+        return [quote[:SHOWN] for quote in vi], []
+    if en and not _QUOTED.search(vietnamese):
+        return [], [quote[:SHOWN] for quote in en]
+    return None

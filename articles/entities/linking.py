@@ -49,6 +49,20 @@ def current_gazetteer() -> Gazetteer:
     return built_from_names("gazetteer", load_gazetteer)
 
 
+def current_names() -> dict[int, list[str]]:
+    """Every entity's names and aliases, by entity id."""
+
+    def load() -> dict[int, list[str]]:
+        names: dict[int, list[str]] = {}
+        for pk, name_vi, name_en in Entity.objects.values_list("pk", "name_vi", "name_en"):
+            names[pk] = [name for name in (name_vi, name_en) if name]
+        for entity_id, text in EntityAlias.objects.values_list("entity_id", "text"):
+            names.setdefault(entity_id, []).append(text)
+        return names
+
+    return built_from_names("names", load)
+
+
 def built_from_names(name: str, build: Callable[[], T]) -> T:
     """What build() makes from the names of entities and the words of tags, built once per
     process until a change of any of them commits (on any server: the token that says so
