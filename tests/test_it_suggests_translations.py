@@ -189,16 +189,3 @@ def test_a_backend_that_is_down_is_said_to_be(server, settings):
     settings.TRANSLATION_URL = "http://127.0.0.1:9"  # nothing listens there
     with pytest.raises(machine.MachineError, match="could not be reached"):
         machine.configured().translate(["Một."])
-
-
-@pytest.mark.parametrize(
-    "url",
-    ["http://127.0.0.1:{port}", "http://169.254.169.254/", "http://[::ffff:127.0.0.1]:{port}"],
-)
-def test_the_backends_address_is_checked_before_connecting(server, settings, url):
-    settings.TRANSLATION_ALLOWED_NETWORKS = ()
-    settings.TRANSLATION_URL = url.format(port=settings.TRANSLATION_URL.rsplit(":", 1)[1])
-
-    with pytest.raises(machine.MachineError, match="address is not allowed"):
-        machine.configured().translate(["Một."])
-    assert server.asked == []
