@@ -54,6 +54,7 @@ from articles.models import (
     Article,
     Category,
     CheckDismissal,
+    Correction,
     Entity,
     EntityAlias,
     Mention,
@@ -629,7 +630,7 @@ def _article_deleted(sender, instance, **kwargs):
 
 def _row_of_article_written(sender, instance, **kwargs):
     """A paragraph saved or deleted changes its article's text; a mention, its links; a
-    dismissal, what is left to check."""
+    dismissal, what is left to check; a correction note, what its readers see."""
     mark([instance.article_id], texts_changed=sender is Paragraph)
 
 
@@ -724,7 +725,7 @@ def connect() -> None:
     changes.refresh_with(_refresh_touched)
     post_save.connect(_article_saved, sender=Article)
     post_delete.connect(_article_deleted, sender=Article)
-    for model in (Paragraph, Mention, CheckDismissal):
+    for model in (Paragraph, Mention, CheckDismissal, Correction):
         post_save.connect(_row_of_article_written, sender=model)
         post_delete.connect(_row_of_article_written, sender=model)
     for through in (Article.tags.through, Article.removed_tags.through):

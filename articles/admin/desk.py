@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from articles import changes
 from articles.admin.base import intermediate_page
 from articles.desk import checks, machine
-from articles.models import Article, Assignment, CheckDismissal
+from articles.models import Article, Assignment, CheckDismissal, Correction
 
 BOARD_PAGE = 50
 TO_TRANSLATE = [
@@ -30,6 +30,25 @@ TO_TRANSLATE = [
     Article.Translation.PARTIAL,
     Article.Translation.STALE,
 ]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    """Correction notes, made from the article form; here to mend or remove one."""
+
+    list_display = ["made_at", "article", "note_vi"]
+    list_select_related = ["article"]
+    raw_id_fields = ["article"]
+    readonly_fields = ["made_by"]
+    search_fields = ["note_vi", "note_en", "article__title_vi"]
+    date_hierarchy = "made_at"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .defer(*(f"article__{name}" for name in ("body_vi", "body_en", "search_words")))
+        )
 
 
 class NeedsCheckingFilter(admin.SimpleListFilter):

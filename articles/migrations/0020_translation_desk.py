@@ -6,7 +6,25 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from django.contrib.auth.management import create_permissions
+
 from articles.desk.memory import CREATE_KEYS_FUNCTION, DROP_KEYS_FUNCTION, index_sql
+
+DESK_MODELS = ["correction", "assignment", "checkdismissal"]
+
+
+def grant_editors(apps, schema_editor):
+    """The Editor group (migration 0005) works the desk too."""
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    group, _ = apps.get_model("auth", "Group").objects.get_or_create(name="Editor")
+    group.permissions.add(
+        *apps.get_model("auth", "Permission").objects.filter(
+            content_type__app_label="articles", content_type__model__in=DESK_MODELS
+        )
+    )
 
 
 class Migration(migrations.Migration):
@@ -115,4 +133,5 @@ class Migration(migrations.Migration):
             model_name='checkdismissal',
             constraint=models.UniqueConstraint(fields=('article', 'kind', 'pair'), name='check_dismissal_unique'),
         ),
+        migrations.RunPython(grant_editors, migrations.RunPython.noop),
     ]
