@@ -37,6 +37,8 @@ def fill(paragraphs: int, say=print) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass(%s)", [table])
         if cursor.fetchone()[0]:
+            for statement in index_sql(table, prefix=table):  # as this version reads it
+                cursor.execute(statement)
             return table
         say(f"Filling {table} with {paragraphs:,} translated paragraphs…")
         cursor.execute(CREATE_KEYS_FUNCTION)  # as migrated, in case this one is not yet

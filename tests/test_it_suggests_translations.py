@@ -66,6 +66,15 @@ def test_an_exact_repeat_is_marked_so_and_can_be_filled_in(admin_client, transla
     assert "exact repeat" in html and "Fill in the exact repeats" in html
 
 
+def test_a_short_caption_is_found_as_an_exact_repeat(db):
+    ArticleFactory(paragraphs=[("Ảnh: Reuters.", "Photo: Reuters.")])
+    article = ArticleFactory(paragraphs=[("Ảnh: Reuters.", "")])
+
+    (best,) = suggestions(["Ảnh: Reuters."], article.pk)[0]
+
+    assert best.exact and best.english == "Photo: Reuters."
+
+
 def test_memory_offers_neither_a_stale_english_nor_the_articles_own(translated):
     Paragraph.objects.filter(article=translated).update(
         text_vi=TRANSLATED[0] + " Sửa.", vi_changed_at=timezone.now()

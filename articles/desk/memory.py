@@ -12,8 +12,9 @@ of the approved pairs. A paragraph close to a stored one shares most of its keys
 that shares none of its four-word phrases shares none (runs of three words were common
 enough to make hundreds of candidates). Only the candidates are scored.
 
-An exact repeat (the same Vietnamese, as stored) comes first, marked as such: the editor
-can fill every one of an article's at once. One statement answers for all its paragraphs.
+An exact repeat (the same Vietnamese, as stored, however short: a caption, a standard
+sentence about a source) is found through an index of its hash, and comes first, marked
+as such: the editor can fill every one of an article's at once. One statement answers for all its paragraphs.
 """
 
 from dataclasses import dataclass
@@ -59,10 +60,6 @@ class Suggestion:
         return round(self.similarity * 100)
 
 
-def _approved(alias: str) -> str:
-    return f"{alias}.text_en <> '' AND {alias}.en_changed_at >= {alias}.vi_changed_at"
-
-
 def memory_sql(table: str = TABLE) -> str:
     """Up to SUGGESTIONS approved pairs like each of %(texts)s (numbered from 1), the most
     similar first, from articles other than %(article)s."""
@@ -74,10 +71,19 @@ CROSS JOIN LATERAL (
         similarity({FOLD_FUNCTION}(candidate.text_vi), {FOLD_FUNCTION}(wanted.text))
             AS similarity
     FROM (
-        SELECT memory.text_vi, memory.text_en, memory.article_id FROM {table} AS memory
-        WHERE {KEYS_FUNCTION}(memory.text_vi) && {KEYS_FUNCTION}(wanted.text)
-            AND {_approved("memory")} AND memory.article_id <> %(article)s
-        LIMIT {CANDIDATES}
+        (
+            SELECT memory.text_vi, memory.text_en, memory.article_id FROM {table} AS memory
+            WHERE {KEYS_FUNCTION}(memory.text_vi) && {KEYS_FUNCTION}(wanted.text)
+                AND {APPROVED} AND memory.article_id <> %(article)s
+            LIMIT {CANDIDATES}
+        )
+        UNION
+        (
+            SELECT memory.text_vi, memory.text_en, memory.article_id FROM {table} AS memory
+            WHERE md5(memory.text_vi) = md5(wanted.text) AND memory.text_vi = wanted.text
+                AND {APPROVED} AND memory.article_id <> %(article)s
+            LIMIT 1
+        )
     ) AS candidate
     WHERE similarity({FOLD_FUNCTION}(candidate.text_vi), {FOLD_FUNCTION}(wanted.text))
         >= {THRESHOLD}
@@ -89,10 +95,13 @@ ORDER BY wanted.number, found.exact DESC, found.similarity DESC
 
 
 def index_sql(table: str = TABLE, prefix: str = "paragraph") -> list[str]:
-    """The partial index memory reads: the keys of the approved pairs' Vietnamese."""
+    """The partial indexes memory reads: the keys of the approved pairs' Vietnamese, and
+    its hash (for exact repeats, however short)."""
     return [
         f"CREATE INDEX IF NOT EXISTS {prefix}_memory_keys_idx ON {table} "
         f"USING gin ({KEYS_FUNCTION}(text_vi)) WHERE {APPROVED}",
+        f"CREATE INDEX IF NOT EXISTS {prefix}_memory_md5_idx ON {table} "
+        f"(md5(text_vi)) WHERE {APPROVED}",
     ]
 
 

@@ -36,7 +36,13 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(CREATE_KEYS_FUNCTION, DROP_KEYS_FUNCTION),
-        migrations.RunSQL(index_sql(), "DROP INDEX IF EXISTS paragraph_memory_keys_idx"),
+        migrations.RunSQL(
+            index_sql(),
+            [
+                "DROP INDEX IF EXISTS paragraph_memory_keys_idx",
+                "DROP INDEX IF EXISTS paragraph_memory_md5_idx",
+            ],
+        ),
         migrations.CreateModel(
             name='Assignment',
             fields=[
