@@ -29,6 +29,8 @@ USUAL_RATIO = 1.0  # English characters per Vietnamese one, before an article ha
 # are names and terms, which a translation may well write without quotes.
 QUOTE_WORDS = {"vi": 6, "en": 4}
 SHOWN = 80  # characters of a quote a flag keeps
+LONGEST = 10_000  # characters of a pair's side its numbers are read in
+MOST_NUMBERS = 200  # numbers compared per side
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,15 @@ _EN_DATE = re.compile(
     re.IGNORECASE,
 )
 _EN_MONTH = re.compile(rf"\b{_MONTH}(?!\w)", re.IGNORECASE)
+_SCALED = {
+    language: re.compile(
+        rf"{_NUMBER}(?:\s?(?P<scale>"
+        + "|".join(sorted(map(re.escape, scales), key=len, reverse=True))
+        + r")\b)?",
+        re.IGNORECASE,
+    )
+    for language, scales in (("vi", _VI_SCALE), ("en", _EN_SCALE))
+}
 _WORDS = {
     "vi": ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười"),
     "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
@@ -150,63 +161,67 @@ def numbers_apart(vietnamese: str, english: str) -> tuple[list[str], list[str]] 
     """The numbers and dates each side has and the other has not, as written; None when
     they agree."""
     vi, en = _read_numbers(vietnamese, "vi"), _read_numbers(english, "en")
-    vi_only = _unmatched(vi, en, english, "en")
-    en_only = _unmatched(en, vi, vietnamese, "vi")
+    vi_only = _unmatched(vi, en, _small_numbers(english, "en"))
+    en_only = _unmatched(en, vi, _small_numbers(vietnamese, "vi"))
     return (vi_only, en_only) if vi_only or en_only else None
 
 
-def _unmatched(seen: list[_Seen], other: list[_Seen], other_text: str, other_language) -> list:
+def _unmatched(seen: list[_Seen], other: list[_Seen], spelled_out: set[float]) -> list:
+    """What is seen that the other side has not, in figures or as a word (ba người, three
+    people)."""
     left = list(other)
     missing = []
     for item in seen:
         match = next((o for o in left if o.values & item.values), None)
         if match is not None:
             left.remove(match)
-        elif item.shown and not _spelled_out(item, other_text, other_language):
+        elif item.shown and not item.values & spelled_out:
             missing.append(item.shown)
     return missing
 
 
-def _spelled_out(item: _Seen, text: str, language: str) -> bool:
-    """A small number the other side writes as a word (ba người, three people)."""
-    words = _WORDS[language]
-    small = [value for value in item.values if isinstance(value, float) and value in range(11)]
-    lowered = " " + _NOT_WORD.sub(" ", text.lower()) + " "
-    return any(f" {words[int(value)]} " in lowered for value in small)
+def _small_numbers(text: str, language: str) -> set[float]:
+    """The numbers from zero to ten a text writes as words."""
+    words = set(_NOT_WORD.split(text[:LONGEST].lower()))
+    return {float(value) for value, word in enumerate(_WORDS[language]) if word in words}
 
 
 def _read_numbers(text: str, language: str) -> list[_Seen]:
-    seen = []
-    text = _TIME.sub(" ", text)
-    dates = _VI_DATE if language == "vi" else _EN_DATE
-    for found in dates.finditer(text):
+    """The numbers, dates and months a text writes (in its first LONGEST characters, at
+    most MOST_NUMBERS of them); each date and month is blanked before numbers are read."""
+    seen: list[_Seen] = []
+
+    def date(found: re.Match) -> str:
         day = found.group("day") or found.group("day2")
         month = found.group("month") or found.group("month2")
         month = int(month) if month.isdigit() else _MONTHS[month.lower()]
-        if 1 <= int(day) <= 31 and 1 <= month <= 12:
-            seen.append(_Seen(found.group(0).strip(), frozenset({("date", int(day), month)})))
-            # a date says its month: "tháng 3" on the other side is matched by it too
-            seen.append(_Seen("", frozenset({("month", month)})))
-            if found.groupdict().get("year"):
-                year = found.group("year")
-                seen.append(_Seen(year, frozenset({float(year)})))
-            text = text.replace(found.group(0), " " * len(found.group(0)), 1)
-    months = _VI_MONTH if language == "vi" else _EN_MONTH
-    for found in months.finditer(text):
+        if not (1 <= int(day) <= 31 and 1 <= month <= 12):
+            return found.group(0)
+        seen.append(_Seen(found.group(0).strip(), frozenset({("date", int(day), month)})))
+        # a date says its month: "tháng 3" on the other side is matched by it too
+        seen.append(_Seen("", frozenset({("month", month)})))
+        if found.groupdict().get("year"):
+            seen.append(_Seen(found.group("year"), frozenset({float(found.group("year"))})))
+        return " " * len(found.group(0))
+
+    def month_alone(found: re.Match) -> str:
         month = found.group("month")
         month = int(month) if month.isdigit() else _MONTHS[month.lower()]
-        if 1 <= month <= 12 and not found.group(0).startswith("may"):  # may: a verb
-            seen.append(_Seen(found.group(0), frozenset({("month", month)})))
-            text = text.replace(found.group(0), " " * len(found.group(0)), 1)
+        if not 1 <= month <= 12 or found.group(0).startswith("may"):  # may: a verb
+            return found.group(0)
+        seen.append(_Seen(found.group(0), frozenset({("month", month)})))
+        return " " * len(found.group(0))
+
+    text = _TIME.sub(" ", text[:LONGEST])
+    text = (_VI_DATE if language == "vi" else _EN_DATE).sub(date, text)
+    text = (_VI_MONTH if language == "vi" else _EN_MONTH).sub(month_alone, text)
     scales = _VI_SCALE if language == "vi" else _EN_SCALE
-    scale_pattern = "|".join(sorted(map(re.escape, scales), key=len, reverse=True))
-    number = re.compile(rf"{_NUMBER}(?:\s?(?P<scale>{scale_pattern})\b)?", re.IGNORECASE)
-    for found in number.finditer(text):
+    for found in _SCALED[language].finditer(text):
         digits = re.match(_NUMBER, found.group(0)).group(0)
         scale = scales[found.group("scale").lower()] if found.group("scale") else 1
         values = frozenset(_rounded(v * scale) for v in _meanings(digits, language))
         seen.append(_Seen(found.group(0), values))
-    return seen
+    return seen[:MOST_NUMBERS]
 
 
 def _rounded(value: float) -> float:

@@ -14,7 +14,8 @@ enough to make hundreds of candidates). Only the candidates are scored.
 
 An exact repeat (the same Vietnamese, as stored, however short: a caption, a standard
 sentence about a source) is found through an index of its hash, and comes first, marked
-as such: the editor can fill every one of an article's at once. One statement answers for all its paragraphs.
+as such: the editor can fill every one of an article's at once. One statement answers for
+all its paragraphs.
 """
 
 from dataclasses import dataclass
