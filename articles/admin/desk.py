@@ -172,9 +172,7 @@ def machine_suggestions(model_admin, request, pk: int):
             "pairs": [
                 (blocks[int(number)][0], english)
                 for number, english in answer.get("blocks", {}).items()
-            ]
-            if backend
-            else [],
+            ],
         },
     )
 
@@ -202,10 +200,6 @@ class AssignForm(forms.Form):
     due = forms.DateField(
         label=_("due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["translator"].queryset = _translators()
 
 
 def assign_articles(articles, translator, due, by) -> int:
