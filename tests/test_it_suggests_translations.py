@@ -184,13 +184,13 @@ def test_a_backend_error_says_what_went_wrong(admin_client, server, status, body
 
 
 def test_a_slow_backend_is_given_up_within_its_timeout(admin_client, server):
-    server.delay = 3
+    server.delay = 6
     article = ArticleFactory(paragraphs=[("Hai.", "")])
 
     started = time.monotonic()
     answer = admin_client.get(machine_url(article) + "?format=json").json()
 
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 4  # the 1 s allowed, and the page's own work
     assert "did not answer within 1 s" in answer["error"]
 
 

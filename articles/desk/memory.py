@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from articles.search.sql import FOLD_FUNCTION
+from articles.search.sql import FOLD_FUNCTION, sql_fold
 
 SUGGESTIONS = 3  # per paragraph
 THRESHOLD = 0.3  # the least similarity shown (pg_trgm's similarity, 0 to 1)
@@ -32,13 +32,15 @@ KEYS_FUNCTION = "newsreader_memory_keys"
 # What makes a paragraph an approved pair; the partial indexes (migration 0020) share it.
 APPROVED = "text_en <> '' AND en_changed_at >= vi_changed_at"
 
+# The fold is written out, not called: PostgreSQL builds an index with a search path of its
+# own, in which newsreader_fold() is not found.
 CREATE_KEYS_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION {KEYS_FUNCTION}(text) RETURNS integer[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT ARRAY(
         SELECT DISTINCT key FROM (
             SELECT hashtext(array_to_string(words[i:i + 3], ' ')) AS key
-            FROM regexp_split_to_array({FOLD_FUNCTION}($1), '[^a-z0-9]+') AS words,
+            FROM regexp_split_to_array({sql_fold('$1')}, '[^a-z0-9]+') AS words,
                 generate_series(1, cardinality(words) - 3) AS i
         ) AS runs
         WHERE key & 3 = 0
