@@ -48,6 +48,7 @@ format: install
 
 screenshot: install
 	$(BIN)/python scripts/screenshot.py docs/parallel-reading.png docs/word-popover.png
+	$(BIN)/python scripts/screenshot_desk.py docs/translation-desk.png
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -15,6 +15,8 @@ Derived from an article's own rows and its related ones:
   (articles.alignment), read in the same pass; level: its reading level (articles.levels),
   from its words, its sentences and the site's word ranks;
 - translation, block_count, translated_block_count: how far its English has come;
+- translation_checks: what the desk's checks saw in its pairs (articles.desk.checks), read
+  with its mentions; needs_checking: whether any of it is not dismissed (CheckDismissal);
 - its mentions and their counts, found in its text by the entity linker, and the tags
   whose rule its text meets (rule_tag_ids, articles.tagging);
 - and, for the whole site, the content version that makes every cached page stale.
@@ -44,10 +46,12 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from articles import changes
 from articles.alignment import ArticleAlignment, align_article
 from articles.changes import TEXT_FIELDS, mark, mark_categories
+from articles.desk.checks import check_pairs
 from articles.entities.linking import (
     articles_to_match,
     built_from_names,
     current_gazetteer,
+    current_names,
     names_changed,
     read_article,
     store_mentions,
@@ -56,6 +60,8 @@ from articles.levels import level_sql
 from articles.models import (
     Article,
     Category,
+    CheckDismissal,
+    Correction,
     Entity,
     EntityAlias,
     GlossaryEntry,
@@ -72,10 +78,11 @@ from articles.words import dictionary
 BATCH_IDS = 5_000  # articles recomputed per statement
 COMPUTED_IN_SQL = (
     *("tag_ids", "entity_ids", "category_ids", "body_vi", "body_en", "entity_names"),
-    *("translation", "block_count", "translated_block_count", "level"),
+    *("translation", "block_count", "translated_block_count", "level", "needs_checking"),
 )
 READ_WITH_THE_MENTIONS = (
     *("search_words", "word_lengths", "rule_tag_ids", "sentences", "alignment_coverage"),
+    "translation_checks",
 )
 DERIVED_COLUMNS = (*COMPUTED_IN_SQL, *READ_WITH_THE_MENTIONS)
 # The story each article tells, kept in a table of its own (StoryMember) by find_stories().
@@ -116,7 +123,15 @@ computed AS (
             AS translated_block_count,
         (article.lead_en <> '' AND article.lead_vi_changed_at > article.lead_en_changed_at)
             OR coalesce(paragraphs.stale, false) AS stale,
-        {level_sql("article")} AS level
+        {level_sql("article")} AS level,
+        EXISTS (
+            SELECT FROM jsonb_array_elements(article.translation_checks) AS flag
+            WHERE NOT EXISTS (
+                SELECT FROM {CheckDismissal._meta.db_table} AS dismissal
+                WHERE dismissal.article_id = article.id AND dismissal.kind = flag->>'kind'
+                    AND dismissal.pair = flag->>'pair'
+            )
+        ) AS needs_checking
     FROM {articles} AS article
     LEFT JOIN LATERAL (
         SELECT array_agg(tag_id ORDER BY tag_id) AS ids FROM (
@@ -228,13 +243,15 @@ FROM {staged} AS staged JOIN final ON final.id = staged.id
 _STORE_READ_SQL = f"""
 UPDATE articles_article AS article
 SET ({_columns("", READ_WITH_THE_MENTIONS)}) = (
-    read.words, read.lengths, read.tag_ids::bigint[], read.sentences::jsonb, read.coverage
+    read.words, read.lengths, read.tag_ids::bigint[], read.sentences::jsonb, read.coverage,
+    read.checks::jsonb
 )
-FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::int[])
-    AS read(id, words, lengths, tag_ids, sentences, coverage)
+FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::int[], %s::text[])
+    AS read(id, words, lengths, tag_ids, sentences, coverage, checks)
 WHERE article.id = read.id
     AND ({_columns("article.", READ_WITH_THE_MENTIONS)}) IS DISTINCT FROM (
-        read.words, read.lengths, read.tag_ids::bigint[], read.sentences::jsonb, read.coverage
+        read.words, read.lengths, read.tag_ids::bigint[], read.sentences::jsonb, read.coverage,
+        read.checks::jsonb
     )
 RETURNING article.id
 """
@@ -272,25 +289,32 @@ def refresh(
 @dataclass(frozen=True)
 class TextRead:
     """What an article's text names: the entities it mentions, with how often, its words
-    (articles.words), the tags whose rule it meets, and its sentences paired across the
-    languages."""
+    (articles.words), the tags whose rule it meets, its sentences paired across the
+    languages, and what the desk's checks see in its pairs."""
 
     mentions: Counter
     words: str
     word_lengths: str
     rule_tag_ids: list[int]
     alignment: ArticleAlignment
+    checks: list[dict]
 
 
 def _read(articles: Iterable[tuple[Article, list | None]]) -> dict[int, TextRead]:
     """What each (article, its paragraphs, or None for its stored ones) names; by id."""
-    gazetteer, rules, compounds = current_gazetteer(), current_tag_rules(), glossary_compounds()
+    gazetteer, rules, names = current_gazetteer(), current_tag_rules(), current_names()
+    compounds = glossary_compounds()
     found = {}
     for article, paragraphs in articles:
-        mentions, words, lengths = read_article(article, gazetteer, paragraphs, compounds)
-        alignment = align_article(article.aligned_blocks(paragraphs))
+        mentions, words, lengths, named = read_article(article, gazetteer, paragraphs, compounds)
+        blocks = article.aligned_blocks(paragraphs)
         found[article.pk] = TextRead(
-            mentions, words, lengths, rules.tag_ids(article, paragraphs), alignment
+            mentions,
+            words,
+            lengths,
+            rules.tag_ids(article, paragraphs),
+            align_article(blocks),
+            [flag.as_json() for flag in check_pairs(blocks, named, names)],
         )
     return found
 
@@ -325,6 +349,7 @@ def _read_again(article_ids: list[int], cursor) -> list[int]:
             [_array(found[pk].rule_tag_ids) for pk in ids],
             [json.dumps(found[pk].alignment.as_stored()) for pk in ids],
             [found[pk].alignment.coverage for pk in ids],
+            [json.dumps(found[pk].checks, ensure_ascii=False) for pk in ids],
         ],
     )
     return [pk for (pk,) in cursor.fetchall()]
@@ -452,6 +477,7 @@ def create_articles(
             article.rule_tag_ids = found[article.pk].rule_tag_ids
             article.sentences = found[article.pk].alignment.as_stored()
             article.alignment_coverage = found[article.pk].alignment.coverage
+            article.translation_checks = found[article.pk].checks
         _insert(articles)
         find_stories([article.pk for article in articles])
     changes.mark()  # readers' pages go stale once this commits
@@ -669,7 +695,8 @@ def _article_deleted(sender, instance, **kwargs):
 
 
 def _row_of_article_written(sender, instance, **kwargs):
-    """A paragraph saved or deleted changes its article's text; a mention, its links."""
+    """A paragraph saved or deleted changes its article's text; a mention, its links; a
+    dismissal, what is left to check; a correction note, what its readers see."""
     mark([instance.article_id], texts_changed=sender is Paragraph)
 
 
@@ -771,7 +798,7 @@ def connect() -> None:
     changes.refresh_with(_refresh_touched)
     post_save.connect(_article_saved, sender=Article)
     post_delete.connect(_article_deleted, sender=Article)
-    for model in (Paragraph, Mention):
+    for model in (Paragraph, Mention, CheckDismissal, Correction):
         post_save.connect(_row_of_article_written, sender=model)
         post_delete.connect(_row_of_article_written, sender=model)
     for through in (Article.tags.through, Article.removed_tags.through):

@@ -74,6 +74,23 @@ class ArticleForm(forms.ModelForm):
         ),
         widget=FilteredSelectMultiple(_("categories"), is_stacked=False),
     )
+    is_correction = forms.BooleanField(
+        required=False,
+        label=_("This save corrects the article in substance"),
+        help_text=_("Not for typos. Readers are told, in both languages, with the date."),
+    )
+    correction_vi = forms.CharField(
+        required=False,
+        max_length=2000,
+        label=_("What changed (Vietnamese)"),
+        widget=forms.Textarea(attrs={"rows": 2, "lang": "vi"}),
+    )
+    correction_en = forms.CharField(
+        required=False,
+        max_length=2000,
+        label=_("What changed (English)"),
+        widget=forms.Textarea(attrs={"rows": 2, "lang": "en"}),
+    )
     base_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     replace_newer = forms.BooleanField(
         required=False, label=_("Save mine anyway, replacing the newer version")
@@ -111,6 +128,15 @@ class ArticleForm(forms.ModelForm):
             "published_at"
         ):
             cleaned_data["published_at"] = timezone.now()  # published without a time: now
+        if cleaned_data.get("is_correction"):
+            if self.instance.status != Article.Status.PUBLISHED:
+                self.add_error(
+                    "is_correction", _("Only a published article gets correction notes.")
+                )
+            elif not cleaned_data.get("correction_vi", "").strip():
+                self.add_error(
+                    "correction_vi", _("Say what changed, for the readers of the article.")
+                )
         if self.instance.pk is None:
             return cleaned_data
         self.version_now = current_version(self.instance.pk)

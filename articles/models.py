@@ -314,6 +314,13 @@ class Article(models.Model):
     translated_block_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     # Raised on every save: a form that was opened on an older version is refused.
     version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    # What the desk's checks saw in its translated pairs (articles.desk.checks), read with
+    # its text, and whether any of it is left for an editor to look at (not dismissed,
+    # CheckDismissal); kept up to date by articles.derived.
+    translation_checks = models.JSONField(default=list, db_default=[], blank=True, editable=False)
+    needs_checking = models.BooleanField(
+        _("needs checking"), default=False, db_default=False, editable=False
+    )
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(
@@ -324,6 +331,7 @@ class Article(models.Model):
             *("search_words", "word_vector", "word_lengths"),
             *("sentences", "alignment_coverage", "level"),
             *("translated_block_count", "content_fingerprint", "source_fields"),
+            *("translation_checks", "needs_checking"),
         ],
     )
     skip_history_when_saving = True  # see RevisionSnapshot
@@ -338,6 +346,18 @@ class Article(models.Model):
             GinIndex(fields=["tag_ids"], name="article_tag_ids_idx"),
             GinIndex(fields=["entity_ids"], name="article_entity_ids_idx"),
             GinIndex(fields=["category_ids"], name="article_category_ids_idx"),
+            models.Index(
+                fields=["published_at"],
+                condition=Q(needs_checking=True),
+                name="article_needs_checking_idx",
+            ),
+            # the desk's board: what is left to translate, oldest published first
+            models.Index(
+                F("published_at").asc(nulls_last=True),
+                "id",
+                condition=~Q(translation="complete"),
+                name="article_to_translate_idx",
+            ),
             GinIndex(fields=["search_vector"], name="article_search_idx"),
             GinIndex(fields=["head_vector"], name="article_head_search_idx"),
             GinIndex(fields=["phrase_vector"], name="article_phrase_search_idx"),
@@ -796,3 +816,75 @@ class GlossaryEntry(models.Model):
         self.headword = headword_key(self.headword, self.language)  # before it is compared
         if not self.headword:
             raise ValidationError({"headword": _("A headword needs a letter.")})
+
+
+class CheckDismissal(models.Model):
+    """An editor's word that a flag of the desk's checks (articles.desk.checks) is no
+    fault: it holds for that pair as long as its two texts stay as they were."""
+
+    article = models.ForeignKey(Article, related_name="check_dismissals", on_delete=models.CASCADE)
+    kind = models.CharField(max_length=20)
+    pair = models.CharField(max_length=16)  # articles.desk.checks.pair_digest
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "kind", "pair"], name="check_dismissal_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pair}"
+
+
+class Assignment(models.Model):
+    """An article given to a translator, by a date: the desk's board."""
+
+    article = models.OneToOneField(
+        Article, related_name="assignment", on_delete=models.CASCADE, verbose_name=_("article")
+    )
+    translator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        related_name="translation_assignments",
+        on_delete=models.CASCADE,
+        verbose_name=_("translator"),
+    )
+    due = models.DateField(_("due"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        indexes = [models.Index(fields=["translator", "due"], name="assignment_translator_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} → {self.translator_id}"
+
+
+class Correction(models.Model):
+    """A change in substance to a published article, as its readers are told at its foot."""
+
+    article = models.ForeignKey(
+        Article, related_name="corrections", on_delete=models.CASCADE, verbose_name=_("article")
+    )
+    made_at = models.DateTimeField(_("date"), default=timezone.now)
+    note_vi = NFCTextField(_("correction (Vietnamese)"), max_length=2000)
+    note_en = NFCTextField(_("correction (English)"), max_length=2000, blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["made_at", "id"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self) -> str:
+        return self.note_vi

@@ -114,6 +114,20 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
     def without_search_columns(self):
         return self.defer(*SEARCH_COLUMNS)
 
+    def to_translate(self):
+        """The articles the translation desk works on: English missing, partial or stale."""
+        return self.exclude(translation=self.model.Translation.COMPLETE)
+
+    def needing_checks(self):
+        """Articles with a stale English, or a flag of the desk's checks no one dismissed."""
+        return self.filter(
+            models.Q(needs_checking=True) | models.Q(translation=self.model.Translation.STALE)
+        )
+
+    def oldest_published_first(self):
+        """Oldest published first, the unpublished last."""
+        return self.order_by(models.F("published_at").asc(nulls_last=True), "pk")
+
     def for_listing(self):
         return self.published().select_related("source").without_search_columns().latest_first()
 

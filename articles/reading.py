@@ -38,6 +38,7 @@ def _render(request: HttpRequest, pk: int, context: dict) -> str:
         [article],
         "paragraphs",
         "tags",
+        "corrections",
         Prefetch(
             "mentions",
             queryset=Mention.objects.select_related("entity").order_by("-count", "entity__name_en"),

@@ -1,8 +1,10 @@
 """`make bench`: every benchmark in one run, printed as Markdown tables for the README.
 
-    python -m benchmarks.run [--articles 100000] [--skip-ingest] [--skip-load]
+    python -m benchmarks.run [--articles 100000] [--skip-ingest] [--skip-load] [--skip-memory]
 
-(--skip-ingest also skips the benchmark of finding stories as articles are saved.)
+(--skip-ingest also skips the benchmark of finding stories as articles are saved;
+--skip-memory the translation memory's, whose table of a million pairs takes 15 minutes
+to build the first time.)
 
 Uses a database of its own per corpus size (newsreader_bench_100000, …), filled once with
 synthetic articles and kept for later runs.
@@ -43,6 +45,9 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=int, default=30, help="wrk run per page")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-ingest", action="store_true")
+    parser.add_argument(
+        "--skip-memory", action="store_true", help="the translation memory's million pairs"
+    )
     parser.add_argument("--ingest-items", type=int, default=100_000, help="NDJSON lines")
     options = parser.parse_args()
 
@@ -53,6 +58,7 @@ def main() -> None:
         ingest,
         lists,
         load,
+        memory,
         related,
         search,
         stories,
@@ -76,6 +82,8 @@ def main() -> None:
     print(table("Words told apart when an article is saved, no database", word_lengths.rows()))
     print(table("Sentence alignment when articles are saved, no database", alignment.rows()))
     print(table("Tag rules over the stored articles", tag_rules.run()))
+    if not options.skip_memory:
+        print(table("Translation memory", memory.run()))
     if not options.skip_ingest:
         print(table("Ingestion: NDJSON with entity linking", ingest.run(options.ingest_items)))
         print(table("Stories: found when articles are saved", stories.run()))

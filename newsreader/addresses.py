@@ -24,28 +24,27 @@ def port_allowed(port: int) -> bool:
     return port in settings.FEED_ALLOWED_PORTS
 
 
-def allowed_addresses(host: str, port: int) -> list[str]:
+def allowed_addresses(host: str, port: int, networks=None) -> list[str]:
     """The addresses the host resolves to that may be fetched from, in the resolver's
     order; none when it resolves only to addresses that may not. OSError when it does not
-    resolve."""
+    resolve. `networks`: the private networks allowed (default: FEED_ALLOWED_NETWORKS)."""
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (UnicodeError, ValueError) as error:  # a name IDNA cannot encode, a NUL
         raise OSError(f"not a host name: {error}") from None
     addresses = dict.fromkeys(info[4][0] for info in found)
-    return [address for address in addresses if is_allowed(ipaddress.ip_address(address))]
+    return [address for address in addresses if is_allowed(ipaddress.ip_address(address), networks)]
 
 
-def is_allowed(address: Address) -> bool:
+def is_allowed(address: Address, networks=None) -> bool:
     """Public, or in a network the deployment allows; and so is any IPv4 address it carries.
     A NAT64 address (an IPv6-only network's way to IPv4 servers) is what it carries."""
-    if not all(map(is_allowed, _carried_ipv4(address))):
+    networks = settings.FEED_ALLOWED_NETWORKS if networks is None else networks
+    if not all(is_allowed(carried, networks) for carried in _carried_ipv4(address)):
         return False
     if address in _NAT64:
         return True
-    return is_public(address) or any(
-        address in network for network in settings.FEED_ALLOWED_NETWORKS
-    )
+    return is_public(address) or any(address in network for network in networks)
 
 
 def is_public(address: Address) -> bool:

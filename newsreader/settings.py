@@ -261,6 +261,28 @@ FEED_MAX_BYTES = env_int("FEED_MAX_BYTES", 5 * 1024 * 1024)
 # ports, unless an intranet deployment names its private networks, e.g. 10.1.0.0/16,fd00::/8.
 FEED_ALLOWED_NETWORKS = env_networks("FEED_ALLOWED_NETWORKS")
 FEED_ALLOWED_PORTS = env_ports("FEED_ALLOWED_PORTS", (80, 443))
+# Machine suggestions on the translation desk (articles.desk.machine): "none", or
+# "libretranslate" for a self-hosted LibreTranslate server at TRANSLATION_URL (with
+# TRANSLATION_API_KEY if it asks for one). Its address is checked before each request:
+# public, or in TRANSLATION_ALLOWED_NETWORKS (a self-hosted server is usually on a private
+# network: name it, e.g. 10.1.2.3/32).
+TRANSLATION_BACKEND = os.environ.get("TRANSLATION_BACKEND", "none").strip().lower() or "none"
+if TRANSLATION_BACKEND not in ("none", "libretranslate"):
+    raise ImproperlyConfigured(
+        f"TRANSLATION_BACKEND must be none or libretranslate; got {TRANSLATION_BACKEND!r}"
+    )
+TRANSLATION_URL = os.environ.get("TRANSLATION_URL", "").strip()
+if TRANSLATION_BACKEND == "libretranslate" and urlsplit(TRANSLATION_URL).scheme not in (
+    "http",
+    "https",
+):
+    raise ImproperlyConfigured(
+        "TRANSLATION_URL must be the http(s) address of the LibreTranslate server, e.g. "
+        "http://10.1.2.3:5000"
+    )
+TRANSLATION_API_KEY = os.environ.get("TRANSLATION_API_KEY", "")
+TRANSLATION_TIMEOUT_SECONDS = env_int("TRANSLATION_TIMEOUT_SECONDS", 8)
+TRANSLATION_ALLOWED_NETWORKS = env_networks("TRANSLATION_ALLOWED_NETWORKS")
 READER_COOKIE = "reading_mode"
 
 LOGGING = {

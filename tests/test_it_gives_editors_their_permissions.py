@@ -17,7 +17,8 @@ def editor(django_user_model):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "model", ["article", "entity", "tag", "category", "entitysuggestion", "source"]
+    "model",
+    ["article", "entity", "tag", "category", "entitysuggestion", "source", "correction"],
 )
 def test_an_editor_can_open_and_add_to_what_readers_see(editor, model):
     assert editor.get(reverse(f"admin:articles_{model}_changelist")).status_code == 200
@@ -55,3 +56,10 @@ def test_staff_outside_the_editor_group_see_no_articles(client, django_user_mode
     client.force_login(django_user_model.objects.create_user("intern", password="x", is_staff=True))
 
     assert client.get(reverse("admin:articles_article_changelist")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_editor_works_the_translation_desk(editor):
+    article = ArticleFactory(lead_en="", paragraphs=[])
+    board = reverse("admin:articles_article_desk")
+    assert article.title_vi in editor.get(board).content.decode()

@@ -22,6 +22,7 @@ from articles.entities.linking import set_entities_by_hand
 from articles.models import (
     Article,
     Category,
+    CheckDismissal,
     Entity,
     EntityAlias,
     Mention,
@@ -381,6 +382,19 @@ def pick_entities_by_hand(a, b, c):
         set_entities_by_hand(article, [entity.pk for entity in _some(Entity.objects.all(), b)])
 
 
+def dismiss_a_flag(a, b, c):
+    """An editor says a flag of the desk's checks is no fault."""
+    flagged = Article.objects.exclude(translation_checks=[])
+    if article := _nth(flagged, a):
+        flag = article.translation_checks[b % len(article.translation_checks)]
+        CheckDismissal.objects.get_or_create(article=article, kind=flag["kind"], pair=flag["pair"])
+
+
+def take_back_a_dismissal(a, b, c):
+    if dismissal := _nth(CheckDismissal.objects.all(), a):
+        dismissal.delete()
+
+
 def _rule_choices(field: str, bits: int) -> list:
     return _some(Category._meta.get_field(field).related_model.objects.all(), bits)
 
@@ -467,7 +481,8 @@ WRITES = {
         *(tag_articles_from_the_tag, untag_articles_from_the_tag, clear_the_tags_articles),
         *(create_tag, delete_tag, create_entity, rename_entity, delete_entity),
         *(change_tag_rule, remove_tag_by_hand, give_removed_tag_back),
-        *(add_alias, delete_alias, pick_entities_by_hand),
+        *(add_alias, delete_alias, pick_entities_by_hand, dismiss_a_flag),
+        take_back_a_dismissal,
         *(create_category, change_rule, delete_category, import_article, fail_after_a_write),
     ]
 }

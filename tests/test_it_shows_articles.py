@@ -156,8 +156,9 @@ def test_article_page_query_count_does_not_grow_with_paragraphs(
 
     for article in (short, long):
         # the article's version; then, to render it, the article with its source, its
-        # paragraphs, its tags, its mentions with their entities; the navigation
-        with django_assert_max_num_queries(6):
+        # paragraphs, its tags, its corrections, its mentions with their entities; the
+        # navigation
+        with django_assert_max_num_queries(7):
             first = client.get(article.get_absolute_url())
         # the next reader: the article's version only, the rest is kept until it changes
         with django_assert_max_num_queries(1):

@@ -160,10 +160,10 @@ def test_the_article_page_query_count_does_not_grow_with_related_articles(
     _analyze()
 
     # the article's version; then, to render it, the article with its source and story,
-    # its paragraphs, its tags, its mentions with their entities; how common its tags and
-    # entities are; the articles on its story; the related articles' ids, then their
-    # cards; the navigation
-    with django_assert_max_num_queries(10):
+    # its paragraphs, its tags, its corrections, its mentions with their entities; how
+    # common its tags and entities are; the articles on its story; the related articles'
+    # ids, then their cards; the navigation
+    with django_assert_max_num_queries(11):
         first = client.get(article.get_absolute_url())
     # the next reader: the article's version only, the rest is kept until it changes
     with django_assert_max_num_queries(1):

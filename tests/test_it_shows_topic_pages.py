@@ -365,10 +365,10 @@ def test_a_highlighted_article_costs_a_fixed_number_of_queries(
         mention(article, entity)
 
     # the article's version; the article with its source, its paragraphs, its tags, its
-    # mentions with their entities, the aliases and the names of the entities to mark; how
-    # common its entities are, the articles on its story and the related ones (none); the
-    # categories in the navigation
-    with django_assert_max_num_queries(11):
+    # corrections, its mentions with their entities, the aliases and the names of the
+    # entities to mark; how common its entities are, the articles on its story and the
+    # related ones (none); the categories in the navigation
+    with django_assert_max_num_queries(12):
         response = client.get(article.get_absolute_url() + "?highlight=1")
 
     assert response.status_code == 200

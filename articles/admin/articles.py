@@ -7,12 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles import publishing
+from articles.admin import desk
 from articles.admin.base import HTTPS_URLS, RevisionAdmin, intermediate_page
 from articles.categories import add_to_category, set_categories
 from articles.derived import relink_articles
+from articles.desk.editing import desk_for
 from articles.entities.linking import set_entities_by_hand
 from articles.forms import AddToCategoryForm, ArticleForm, ParagraphForm, ParagraphFormSet
-from articles.models import Article, Category, Mention, Paragraph
+from articles.models import Article, Category, Correction, Mention, Paragraph
 from articles.tagging import set_tags_by_hand
 
 
@@ -72,10 +74,13 @@ class ParagraphInline(admin.TabularInline):
         if not paragraph.pk:
             return ""
         if not paragraph.text_en:
-            return _("missing")
-        if paragraph.vi_changed_at > paragraph.en_changed_at:
-            return _("stale: the Vietnamese changed after the English")
-        return _("up to date")
+            note = _("missing")
+        elif paragraph.vi_changed_at > paragraph.en_changed_at:
+            note = _("stale: the Vietnamese changed after the English")
+        else:
+            note = _("up to date")
+        number = getattr(paragraph, "desk_block", paragraph.position)
+        return desk.pair_desk(note, getattr(paragraph, "desk", None), number)
 
 
 @admin.register(Article)
@@ -93,7 +98,8 @@ class ArticleAdmin(RevisionAdmin):
         "needs_review",
     ]
     list_filter = [
-        *("status", "needs_review", "translation", AlignmentListFilter, "level", "source"),
+        *("status", "needs_review", "translation", desk.NeedsCheckingFilter),
+        *(AlignmentListFilter, "level", "source"),
         CategoryListFilter,
     ]
     search_fields = ["title_vi", "title_en", "lead_vi", "lead_en"]
@@ -105,12 +111,12 @@ class ArticleAdmin(RevisionAdmin):
     inlines = [ParagraphInline]
     readonly_fields = [
         *("translation_summary", "alignment_coverage", "unaligned_pairs", "level"),
-        "suggested_tags",
+        *("suggested_tags", "lead_desk"),
     ]
-    actions = ["publish", "unpublish", "relink", "add_to_category"]
+    actions = ["publish", "unpublish", "relink", "add_to_category", desk.assign]
     fieldsets = [
         (None, {"fields": [("title_vi", "title_en"), "slug", "needs_review"]}),
-        (_("Lead"), {"fields": [("lead_vi", "lead_en")]}),
+        (_("Lead"), {"fields": [("lead_vi", "lead_en"), "lead_desk"]}),
         (
             _("Figure, byline and source"),
             {
@@ -137,23 +143,48 @@ class ArticleAdmin(RevisionAdmin):
             _("Translation"),
             {"fields": ["translation_summary", "alignment_coverage", "unaligned_pairs", "level"]},
         ),
+        (
+            _("Correction"),
+            {
+                "fields": ["is_correction", ("correction_vi", "correction_en")],
+                "description": _(
+                    "When this save changes the published text in substance (not a typo), "
+                    "say so: readers see a dated note at the foot of the article."
+                ),
+            },
+        ),
     ]
 
     class Media:
         css = {"all": ["css/admin-editing.css"]}
+        js = ["js/admin-desk.js"]
+
+    def get_urls(self):
+        return [*desk.urls(self), *super().get_urls()]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.status != Article.Status.PUBLISHED:
+            fieldsets = [fieldset for fieldset in fieldsets if fieldset[0] != _("Correction")]
+        return fieldsets
+
+    @admin.display(description=_("translation desk"))
+    def lead_desk(self, article):
+        return desk.pair_desk("", getattr(article, "lead_desk", None), 0, field="lead_en")
 
     def get_queryset(self, request):
         return super().get_queryset(request).without_search_columns()
 
     @admin.display(description=_("translation"), ordering="translation")
     def translation_state(self, article):
+        state = article.get_translation_display()
         if article.has_paragraph_mismatch:
-            return _("%(state)s (%(translated)d of %(blocks)d)") % {
-                "state": article.get_translation_display(),
+            state = _("%(state)s (%(translated)d of %(blocks)d)") % {
+                "state": state,
                 "translated": article.translated_block_count,
                 "blocks": article.block_count,
             }
-        return article.get_translation_display()
+        return format_html('<span class="state state-{}">{}</span>', article.translation, state)
 
     @admin.display(description=_("state"))
     def translation_summary(self, article):
@@ -200,6 +231,13 @@ class ArticleAdmin(RevisionAdmin):
             wanted={tag.pk for tag in form.cleaned_data["tags"]},
         )
         set_categories(article, set(form.cleaned_data["categories"]))
+        if form.cleaned_data.get("is_correction"):
+            Correction.objects.create(
+                article=article,
+                note_vi=form.cleaned_data["correction_vi"],
+                note_en=form.cleaned_data["correction_en"],
+                made_by=request.user,
+            )
         dropped = set(form.fields["linked_entities"].initial or []) - picked
         still_named = Mention.objects.filter(article=article, entity_id__in=dropped)
         for mention in still_named.select_related("entity"):
@@ -213,8 +251,24 @@ class ArticleAdmin(RevisionAdmin):
                 messages.WARNING,
             )
 
+    def revision_reason(self, form) -> str:
+        if form.cleaned_data.get("is_correction"):
+            return "Correction: " + form.cleaned_data["correction_vi"]
+        return ""
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
+        if obj is not None:
+            for inline in context["inline_admin_formsets"]:
+                if inline.opts.model is Paragraph:
+                    forms = inline.formset.forms
+                    obj.lead_desk, desks = desk_for(obj, [f.instance for f in forms])
+                    for number, (paragraph_form, paragraph_desk) in enumerate(
+                        zip(forms, desks, strict=True), start=1
+                    ):
+                        paragraph_form.instance.desk = paragraph_desk
+                        paragraph_form.instance.desk_block = number
+            context["desk_urls"] = desk.page_urls(obj)
         context["conflict"] = form.conflict
         context["version_fields"] = [form["base_version"], form["replace_newer"]]
         if form.conflict and form.conflict.theirs:

@@ -55,10 +55,14 @@ class RevisionAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         self.sync_related(request, form, formsets, change)
-        record_revision([form.instance], created=not change)
+        record_revision([form.instance], reason=self.revision_reason(form), created=not change)
 
     def sync_related(self, request, form, formsets, change) -> None:
         """Bring the derived data up to date after the object and its rows were saved."""
+
+    def revision_reason(self, form) -> str:
+        """Why the object changed, as its revision records it ("" to say nothing)."""
+        return ""
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         records = list(historical_records)

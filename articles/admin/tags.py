@@ -177,7 +177,7 @@ def _test(edited: Tag, data: dict) -> dict:
         tags = {tag.pk: tag for tag in Tag.objects.filter(pk__in=[pk for pk in matches if pk])}
         found = [(tags.get(pk, edited), match.words.most_common()) for pk, match in matches.items()]
         hand = set(article.tags.values_list("pk", flat=True)) if article.pk else set()
-        entities, *_words = read_article(article, current_gazetteer(), paragraphs)
+        entities, *_rest = read_article(article, current_gazetteer(), paragraphs)
         category_ids = categories_for({*hand, *(pk for pk in matches if pk)}, entities)
         categories = Category.objects.filter(pk__in=category_ids)
     else:

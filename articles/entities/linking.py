@@ -49,6 +49,20 @@ def current_gazetteer() -> Gazetteer:
     return built_from_names("gazetteer", load_gazetteer)
 
 
+def current_names() -> dict[int, list[str]]:
+    """Every entity's names and aliases, by entity id."""
+
+    def load() -> dict[int, list[str]]:
+        names: dict[int, list[str]] = {}
+        for pk, name_vi, name_en in Entity.objects.values_list("pk", "name_vi", "name_en"):
+            names[pk] = [name for name in (name_vi, name_en) if name]
+        for entity_id, text in EntityAlias.objects.values_list("entity_id", "text"):
+            names.setdefault(entity_id, []).append(text)
+        return names
+
+    return built_from_names("names", load)
+
+
 def built_from_names(name: str, build: Callable[[], T]) -> T:
     """What build() makes from the names of entities and the words of tags, built once per
     process until a change of any of them commits (on any server: the token that says so
@@ -110,27 +124,37 @@ def article_texts(article: Article, paragraphs=None) -> list[tuple[str, str, int
     return [(text, language, part, line) for text, language, part, line in texts if text]
 
 
+BlockNames = list[tuple[dict[int, str], dict[int, str]]]
+
+
 def read_article(
     article: Article, gazetteer: Gazetteer, paragraphs=None, compounds: frozenset = frozenset()
-) -> tuple[Counter, str, str]:
+) -> tuple[Counter, str, str, BlockNames]:
     """How often the article names each entity, by entity id; its Vietnamese words
-    (articles.words.stored_words): its title's, its lead's and the rest's; and how many
+    (articles.words.stored_words): its title's, its lead's and the rest's; how many
     syllables each of them has, a line for its title, its caption and each block
     (articles.words.word_lengths), which its page reads to tell its words apart: there,
-    the glossary's headwords of several words (`compounds`) are one word. One pass:
-    the names found are words of their own, so that its words follow from its text, the
-    word list and its mentions alone."""
+    the glossary's headwords of several words (`compounds`) are one word; and the entities
+    each side of each block names ({entity id: the name as written}, for the desk's
+    checks). One pass: the names found are words of their own, so that its words follow
+    from its text, the word list and its mentions alone."""
     counts: Counter[int] = Counter()
     words: list[list[str]] = [[], [], []]
-    lengths = [""] * (2 + len(article.aligned_blocks(paragraphs)))
+    block_count = len(article.aligned_blocks(paragraphs))
+    lengths = [""] * (2 + block_count)
+    named: BlockNames = [({}, {}) for _block in range(block_count)]
     for text, language, part, line in article_texts(article, paragraphs):
         mentions = gazetteer.find_mentions(text, language)
         counts.update(mention.entity_id for mention in mentions)
+        if line >= 2:  # a side of a block
+            side = named[line - 2][0 if language == "vi" else 1]
+            for mention in mentions:
+                side.setdefault(mention.entity_id, mention.text)
         if part is not None:
             segmented = segment(text, [(mention.start, mention.end) for mention in mentions])
             words[part] += inner_words(segmented)
             lengths[line] = word_lengths(joined(segmented, compounds))
-    return counts, stored_words(words), "\n".join(lengths)
+    return counts, stored_words(words), "\n".join(lengths), named
 
 
 def articles_to_match(article_ids) -> Iterable[Article]:
