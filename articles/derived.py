@@ -11,6 +11,8 @@ Derived from an article's own rows and its related ones:
 - search_words: its Vietnamese words (articles.words), read in the same pass as its
   mentions, from which PostgreSQL generates the word vector;
 - translation, block_count, translated_block_count: how far its English has come;
+- its title's terms, each with its weight in the article (TitleTerm, articles.search.sql),
+  through which search ranks every match;
 - its mentions and their counts, found in its text by the entity linker, and the tags
   whose rule its text meets (rule_tag_ids, articles.tagging);
 - and, for the whole site, the content version that makes every cached page stale.
@@ -55,7 +57,9 @@ from articles.models import (
     Source,
     StoryMember,
     Tag,
+    TitleTerm,
 )
+from articles.search.sql import TITLE_TERMS_FUNCTION
 from articles.stories import bands_sql, basis_sql, keys_sql, near_duplicates_sql, pairs_sql
 from articles.tagging import RuleOutcome, current_tag_rules, rule_changes
 
@@ -246,6 +250,7 @@ def refresh(
         for start in range(0, len(ordered), BATCH_IDS):
             cursor.execute(_refresh_sql(), [ordered[start : start + BATCH_IDS]])
             changed.update(pk for (pk,) in cursor.fetchall())
+        store_title_terms(ordered)
     count = len(changed)
     if stories:
         count += find_stories(ordered, from_scratch=stories_from_scratch)
@@ -356,6 +361,23 @@ def refresh_categories(category_ids: Iterable[int]) -> int:
     return refresh(Article.objects.filter(condition).values_list("pk", flat=True), stories=False)
 
 
+_TITLE_TERMS_SQL = f"""
+DELETE FROM {TitleTerm._meta.db_table} WHERE article_id = ANY(%(ids)s);
+INSERT INTO {TitleTerm._meta.db_table} (article_id, term, level, published_at)
+SELECT article.id, terms.term, terms.level, article.published_at
+FROM {Article._meta.db_table} AS article,
+    {TITLE_TERMS_FUNCTION}(article.search_vector, article.word_vector) AS terms
+WHERE article.id = ANY(%(ids)s) AND article.published_at IS NOT NULL
+"""
+
+
+def store_title_terms(article_ids: list[int]) -> None:
+    """Store the terms of these articles' titles again, as their text and time now are."""
+    with connection.cursor() as cursor:
+        for start in range(0, len(article_ids), BATCH_IDS):
+            cursor.execute(_TITLE_TERMS_SQL, {"ids": article_ids[start : start + BATCH_IDS]})
+
+
 # --- Creating --------------------------------------------------------------------------------
 
 STAGED_ARTICLES = "incoming_article"
@@ -391,6 +413,7 @@ def create_articles(
             article.search_words = found[article.pk].words
             article.rule_tag_ids = found[article.pk].rule_tag_ids
         _insert(articles)
+        store_title_terms([article.pk for article in articles])
         find_stories([article.pk for article in articles])
     changes.mark()  # readers' pages go stale once this commits
 

@@ -4,9 +4,10 @@ import operator
 from datetime import timedelta
 from functools import reduce
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.db import connections, models
 from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Extract, Greatest, Least, Now, Power
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from articles.search.query import (
     required_phrases,
     syllables_tsquery,
 )
+from articles.search.ranking import relevance_sql, scored_terms, title_candidates_sql
 from articles.stories import SAME_EVENT, STORY_DAYS, overlap_sql
 from articles.text import fold
 
@@ -38,7 +40,6 @@ CARD_FIELDS = (
 )
 SEARCH_CANDIDATES = 250  # the most recent of each kind of match (see search())
 BY_DATE = ("-published_at", "-id")
-EXACT_MATCH_BONUS = 0.5  # an exact-diacritic match in the title or lead ranks first
 RECENT_BOOST = 0.5  # an article published now ranks as if 1.5 times as relevant
 RECENT_HALF_LIFE_DAYS = 30
 FACET_WINDOW = 10_000  # facets count over at most the latest 10,000 articles of a list
@@ -247,6 +248,7 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
         matching it, and no positions are read at all.
         """
         reading = reading or Reading()
+        terms = scored_terms(query, reading)
         tsquery = syllables_tsquery(query, reading) if reading.words else reader_tsquery(query)
         holding_phrases = self
         for phrase in required_phrases(query.text):
@@ -262,7 +264,12 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
         if candidates is None:  # every match: what the bounded set is measured against
             found = matching
         else:
-            kinds = [holding_phrases.filter(head_vector=tsquery), matching]
+            best_titles, title_params = title_candidates_sql(terms)
+            kinds = [
+                holding_phrases.filter(head_vector=tsquery),
+                matching,
+                matching.filter(pk__in=RawSQL(best_titles, title_params)),
+            ]
             if holds:
                 kinds.append(matching.filter(*holds))
             if side_by_side:
@@ -270,6 +277,7 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             if reading.named_entities:
                 kinds.append(self.filter(names))
             latest = [kind.order_by(*BY_DATE).values("pk")[:candidates] for kind in kinds]
+            latest[2] = kinds[2].order_by().values("pk")
             found = self.filter(pk__in=latest[0].union(*latest[1:]))
         if exclusions(query.text):
             found = found.filter(search_vector=tsquery)  # an excluded word only in the body
@@ -280,12 +288,16 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             forms_held=_counted(
                 [Q(word_vector=form_tsquery(form)) for form in reading.forms_ranked_first()]
             ),
-            rank=_relevance(query, tsquery),
+            exact_held=_counted(
+                [Q(head_vector=exact_tsquery(query))] if query.has_diacritics else []
+            ),
+            rank=_relevance(terms),
         )
         if not order_by_rank:
             return found
         return found.order_by(
-            "-names_held", "-words_held", "-neighbours_held", "-forms_held", "-rank", *BY_DATE
+            *("-names_held", "-words_held", "-neighbours_held", "-forms_held", "-exact_held"),
+            *("-rank", *BY_DATE),
         )
 
     def word_counts(self, words, at_most: int) -> dict[str, int]:
@@ -546,15 +558,10 @@ class TagQuerySet(models.QuerySet):
         return self if user.is_staff else self.public()
 
 
-def _relevance(query, tsquery):
-    """The whole text's weighted rank (normalization 1: divided by 1 + the log of its
-    length) times the recency factor, plus EXACT_MATCH_BONUS for an exact-diacritic match
-    in the title or lead."""
-    rank = SearchRank(F("search_vector"), tsquery, normalization=Value(1)) * _recency()
-    if not query.has_diacritics:
-        return rank
-    exact = When(head_vector=exact_tsquery(query), then=Value(EXACT_MATCH_BONUS))
-    return rank + Case(exact, default=Value(0.0))
+def _relevance(terms):
+    """The terms' BM25-like weights (articles.search.ranking) times the recency factor."""
+    weights, params = relevance_sql(terms)
+    return RawSQL(weights, params, output_field=FloatField()) * _recency()
 
 
 def _recency():
