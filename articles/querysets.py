@@ -25,6 +25,7 @@ from articles.search.query import (
     syllables_tsquery,
 )
 from articles.search.ranking import relevance_sql, scored_terms, title_candidates_sql
+from articles.search.sql import TERM_IDF_FUNCTION
 from articles.stories import SAME_EVENT, STORY_DAYS, overlap_sql
 from articles.text import fold
 
@@ -38,7 +39,7 @@ CARD_FIELDS = (
     *("slug", "title_vi", "title_en", "lead_vi", "lead_en"),
     *("status", "published_at", "updated_at", "source", "source__name"),
 )
-SEARCH_CANDIDATES = 250  # the most recent of each kind of match (see search())
+SEARCH_CANDIDATES = 250  # the latest of each kind of match (see search())
 BY_DATE = ("-published_at", "-id")
 RECENT_BOOST = 0.5  # an article published now ranks as if 1.5 times as relevant
 RECENT_HALF_LIFE_DAYS = 30
@@ -235,17 +236,18 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
         side of the boundary between two of its words side by side; then, of a word typed
         without marks, those holding its most held form. Holding the syllables apart, or
         in other words, is a loose match, ranked after.
-        Then by relevance: the weighted whole text's rank (title above lead above body,
-        repeated words counting less and less, long articles less), an exact-diacritic
-        match in the title or lead first, and a boost for recent articles (RECENT_BOOST,
-        halving every RECENT_HALF_LIFE_DAYS).
+        Then, of a query with marks, those holding it as typed in their title or lead;
+        then by relevance (articles.search.ranking): each term's BM25-like weight times its
+        inverse document frequency, times a recency factor between 1 and 1.5.
 
-        Only a bounded set of candidates is ranked: the most recent articles naming the
-        entity the query names, those holding its words, those matching in their title or
-        lead, and those matching anywhere. A quoted phrase is looked up by its pairs of
-        neighbouring words first, so that word positions are checked only in the few
-        articles holding all of them; a phrase of two words is one pair, so holding it is
-        matching it, and no positions are read at all.
+        Every match can be ranked, without ranking every match: the candidates are the
+        best title holders of each term at each weight level, latest first within a level
+        (a few index entries each, however common the term), and the latest articles of
+        each kind of match (naming the entity the query names, holding its words, matching
+        in the title or lead, matching anywhere), so that what no title holds is found too.
+        A quoted phrase is looked up by its pairs of neighbouring words first, so that word
+        positions are checked only in the few articles holding all of them; a phrase of two
+        words is one pair, so holding it is matching it, and no positions are read at all.
         """
         reading = reading or Reading()
         terms = scored_terms(query, reading)
@@ -264,12 +266,7 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
         if candidates is None:  # every match: what the bounded set is measured against
             found = matching
         else:
-            best_titles, title_params = title_candidates_sql(terms)
-            kinds = [
-                holding_phrases.filter(head_vector=tsquery),
-                matching,
-                matching.filter(pk__in=RawSQL(best_titles, title_params)),
-            ]
+            kinds = [holding_phrases.filter(head_vector=tsquery), matching]
             if holds:
                 kinds.append(matching.filter(*holds))
             if side_by_side:
@@ -277,8 +274,8 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             if reading.named_entities:
                 kinds.append(self.filter(names))
             latest = [kind.order_by(*BY_DATE).values("pk")[:candidates] for kind in kinds]
-            latest[2] = kinds[2].order_by().values("pk")
-            found = self.filter(pk__in=latest[0].union(*latest[1:]))
+            best_titles = matching.filter(pk__in=RawSQL(*title_candidates_sql(terms)))
+            found = self.filter(pk__in=best_titles.order_by().values("pk").union(*latest))
         if exclusions(query.text):
             found = found.filter(search_vector=tsquery)  # an excluded word only in the body
         found = found.annotate(
@@ -300,21 +297,40 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             *("-rank", *BY_DATE),
         )
 
-    def word_counts(self, words, at_most: int) -> dict[str, int]:
+    def word_counts(
+        self, words, at_most: int, terms=(), english=()
+    ) -> tuple[dict[str, int], dict[str, float], dict[str, str]]:
         """How many of these articles hold each word (articles.words: spelled, syllables
-        spaced) as a word, counted up to `at_most` each: one query, through the index."""
-        words = sorted(set(words))
-        if not words:
-            return {}
+        spaced) as a word, counted up to `at_most` each, through the index; with the
+        inverse document frequency of each of the `terms` (articles.search.ranking), and
+        the English stem of each of the `english` words: one query."""
         parts, params = [], []
-        for word in words:
+        for word in sorted(set(words)):
             holding = self.filter(word_vector=form_tsquery(word)).order_by().values("pk")
             sql, holding_params = holding[:at_most].query.sql_with_params()
-            parts.append(f"SELECT %s, count(*) FROM ({sql}) AS holding")
+            parts.append(f"SELECT 'count', %s, count(*)::float8, '' FROM ({sql}) AS holding")
             params += [word, *holding_params]
+        parts.append(
+            f"SELECT 'idf', term, {TERM_IDF_FUNCTION}(term), '' FROM unnest(%s::text[]) AS term"
+        )
+        parts.append(
+            f"SELECT 'stem', word, {TERM_IDF_FUNCTION}(stem), stem FROM unnest(%s::text[]) "
+            "AS word, LATERAL (SELECT (tsvector_to_array(to_tsvector('english', word)))[1] "
+            "AS stem) AS stemmed WHERE stem IS NOT NULL"
+        )
+        params += [sorted(set(terms)), sorted(set(english))]
+        counts, idf, stems = {}, {}, {}
         with connections[self.db].cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
-            return dict(cursor.fetchall())
+            for kind, key, value, stem in cursor.fetchall():
+                if kind == "count":
+                    counts[key] = int(value)
+                elif kind == "idf":
+                    idf[key] = value
+                else:
+                    stems[key] = stem
+                    idf[stem] = value
+        return counts, idf, stems
 
     def may_name(self, names):
         """Articles whose text may name any of these: the same words in a row, in any case,

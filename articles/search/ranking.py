@@ -29,6 +29,9 @@ latest matches of each kind (ArticleQuerySet.search), so that a query no title h
 still finds its latest matches.
 """
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from articles.search.query import Reading, SearchQuery, query_terms
 from articles.search.sql import (
     LEVELS_PER_UNIT,
@@ -38,6 +41,7 @@ from articles.search.sql import (
     WORD_TERM_PREFIX,
     rest_level_sql,
 )
+from articles.text import fold
 from articles.words import lexeme
 
 TITLE_CANDIDATES = 20  # per term and level: a first page's worth
@@ -47,29 +51,61 @@ ARTICLE = '"articles_article"'  # the row being ranked, as the ORM names it
 TERM = "{term}"
 
 
-def scored_terms(query: SearchQuery, reading: Reading) -> list[tuple[str, list]]:
-    """The query's terms, each as SQL for the lexeme with its parameters."""
-    terms: list[str] = []
-    english: list[str] = []
+@dataclass(frozen=True)
+class Term:
+    """A term the query is ranked by: SQL for its lexeme and for its idf, with parameters
+    (known when the query was read; else looked up by the ranking query itself)."""
+
+    lexeme_sql: str
+    lexeme_params: tuple
+    idf_sql: str
+    idf_params: tuple
+
+
+def possible_terms(syllables: list[str], words: Iterable[str]) -> list[str]:
+    """Every term a query of these syllables may be ranked by, whichever words it is read
+    as (`words`: the known words some of its syllables may be): what to look up the idf
+    of when reading it."""
+    return [
+        *(fold(syllable) for syllable in syllables),
+        *(WORD_TERM_PREFIX + lexeme(form) for word in words for form in (word, fold(word))),
+    ]
+
+
+def scored_terms(query: SearchQuery, reading: Reading) -> list[Term]:
+    """The query's terms: of a query read as words, each word of several syllables and
+    each syllable alone, else its folded words; and when it is not Vietnamese (no word
+    of several syllables, no marks), the English stems of its words."""
+    lexemes: list[str] = []
     if reading.words:
         for word in reading.words:
             if word.forms:
                 form = word.folded if word.is_toneless else word.forms[0]
-                terms.append(WORD_TERM_PREFIX + lexeme(form))
+                lexemes.append(WORD_TERM_PREFIX + lexeme(form))
             else:
-                terms.extend(word.folded.split())
+                lexemes.extend(word.folded.split())
     else:
-        terms = query_terms(query)
-        if not reading.is_vietnamese:
-            english = terms
-    unique = list(dict.fromkeys(terms))
-    return [("%s", [term]) for term in unique] + [
-        ("(SELECT (tsvector_to_array(to_tsvector('english', %s)))[1])", [word])
-        for word in dict.fromkeys(english)
-    ]
+        lexemes = query_terms(query)
+    english = [] if reading.is_vietnamese or query.has_diacritics else lexemes
+    idf, stems = dict(reading.idf), dict(reading.stems)
+    terms = [_term("%s", (term,), idf.get(term)) for term in dict.fromkeys(lexemes)]
+    for word in dict.fromkeys(english):
+        if word in stems:
+            if stems[word] != word:
+                terms.append(_term("%s", (stems[word],), idf.get(stems[word])))
+        elif not reading.words:
+            stem = "(SELECT (tsvector_to_array(to_tsvector('english', %s)))[1])"
+            terms.append(_term(stem, (word,), None))
+    return terms
 
 
-def title_candidates_sql(terms: list[tuple[str, list]]) -> tuple[str, list]:
+def _term(lexeme_sql: str, params: tuple, idf: float | None) -> Term:
+    if idf is not None:
+        return Term(lexeme_sql, params, "%s", (idf,))
+    return Term(lexeme_sql, params, f"(SELECT {TERM_IDF_FUNCTION}({lexeme_sql}))", params)
+
+
+def title_candidates_sql(terms: list[Term]) -> tuple[str, list]:
     """The ids of the TITLE_CANDIDATES latest articles holding each term in their title at
     each level: a few index entries per term and level, however many articles match."""
     listed, params = _array(terms)
@@ -83,31 +119,30 @@ def title_candidates_sql(terms: list[tuple[str, list]]) -> tuple[str, list]:
     return sql, params
 
 
-def relevance_sql(terms: list[tuple[str, list]]) -> tuple[str, list]:
+def relevance_sql(terms: list[Term]) -> tuple[str, list]:
     """The sum over the terms of each one's idf times its weight in the article (before
     the recency factor): the stored weight of a title term, else the rest of the text's."""
     parts, params = [], []
-    for term_sql, term_params in terms:
+    for term in terms:
         word = f"substr({TERM}, {len(WORD_TERM_PREFIX) + 1})"
-        part = (
-            f"coalesce((SELECT {TERM_IDF_FUNCTION}({TERM})) * coalesce("
-            f"(SELECT level FROM {TITLE_TERMS_TABLE} AS held WHERE held.article_id = "
+        weight = (
+            f"coalesce((SELECT level FROM {TITLE_TERMS_TABLE} AS held WHERE held.article_id = "
             f"{ARTICLE}.id AND held.term = {TERM}), "
             f"CASE WHEN left({TERM}, {len(WORD_TERM_PREFIX)}) = '{WORD_TERM_PREFIX}' "
             f"THEN {rest_level_sql(f'{ARTICLE}.word_vector', word)} "
-            f"ELSE {rest_level_sql(f'{ARTICLE}.search_vector', TERM)} END), 0)"
+            f"ELSE {rest_level_sql(f'{ARTICLE}.search_vector', TERM)} END)"
         )
-        parts.append(part.replace(TERM, term_sql))
-        params += term_params * part.count(TERM)
+        parts.append(f"coalesce({term.idf_sql} * {weight.replace(TERM, term.lexeme_sql)}, 0)")
+        params += [*term.idf_params, *term.lexeme_params * weight.count(TERM)]
     if not parts:
         return "0.0", []
     return f"(({' + '.join(parts)}) / {LEVELS_PER_UNIT}.0)", params
 
 
-def _array(terms: list[tuple[str, list]]) -> tuple[str, list]:
+def _array(terms: list[Term]) -> tuple[str, list]:
     if not terms:
         return "ARRAY[]::text[]", []
     return (
-        "ARRAY[" + ", ".join(sql for sql, _ in terms) + "]::text[]",
-        [param for _, params in terms for param in params],
+        "ARRAY[" + ", ".join(term.lexeme_sql for term in terms) + "]::text[]",
+        [param for term in terms for param in term.lexeme_params],
     )
