@@ -47,7 +47,17 @@ def main() -> None:
     options = parser.parse_args()
 
     use_bench_database(options.articles)
-    from benchmarks import entity_linking, ingest, lists, load, related, search, stories, tag_rules
+    from benchmarks import (
+        entity_linking,
+        ingest,
+        lists,
+        load,
+        ranking,
+        related,
+        search,
+        stories,
+        tag_rules,
+    )
     from benchmarks.setup import fill_to
 
     started = time.perf_counter()
@@ -60,7 +70,7 @@ def main() -> None:
     # before the naive scans of search, which leave a cold cache no reader meets
     print(table("Related coverage: the end of an article page, uncached", related.run()))
     print(table("Search: ranked first page of 20 results", search.run()))
-    print(search.relevance())
+    print(table(ranking.TITLE, ranking.run()))
     print(table("Entity linking, no database", entity_linking.rows()))
     print(table("Tag rules over the stored articles", tag_rules.run()))
     if not options.skip_ingest:
