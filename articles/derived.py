@@ -238,9 +238,9 @@ def refresh(
     stories_from_scratch: bool = False,
 ) -> int:
     """Recompute every derived column of these articles, in bulk SQL, after finding the
-    mentions again in the text of those in `relink`, and their stories (of those whose
-    title, lead, source or time changed, or all; none with stories=False, when only their
-    categories may have changed). Returns how many rows changed."""
+    mentions again in the text of those in `relink`, and their title terms and stories (of
+    those whose title, lead, source or time changed, or all; neither with stories=False,
+    when only their categories may have changed). Returns how many rows changed."""
     article_ids, relink = set(article_ids), set(relink)
     with changes.not_noticed(), transaction.atomic(), connection.cursor() as cursor:
         changed = set()
@@ -250,7 +250,8 @@ def refresh(
         for start in range(0, len(ordered), BATCH_IDS):
             cursor.execute(_refresh_sql(), [ordered[start : start + BATCH_IDS]])
             changed.update(pk for (pk,) in cursor.fetchall())
-        store_title_terms(ordered)
+        if stories:
+            store_title_terms(ordered)
     count = len(changed)
     if stories:
         count += find_stories(ordered, from_scratch=stories_from_scratch)
