@@ -297,7 +297,7 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             *("-rank", *BY_DATE),
         )
 
-    def word_counts(
+    def term_statistics(
         self, words, at_most: int, terms=(), english=()
     ) -> tuple[dict[str, int], dict[str, float], dict[str, str]]:
         """How many of these articles hold each word (articles.words: spelled, syllables
@@ -310,13 +310,11 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             sql, holding_params = holding[:at_most].query.sql_with_params()
             parts.append(f"SELECT 'count', %s, count(*)::float8, '' FROM ({sql}) AS holding")
             params += [word, *holding_params]
+        parts.append(f"SELECT 'idf', term, idf, '' FROM {TERM_IDF_FUNCTION}(%s::text[])")
         parts.append(
-            f"SELECT 'idf', term, {TERM_IDF_FUNCTION}(term), '' FROM unnest(%s::text[]) AS term"
-        )
-        parts.append(
-            f"SELECT 'stem', word, {TERM_IDF_FUNCTION}(stem), stem FROM unnest(%s::text[]) "
-            "AS word, LATERAL (SELECT (tsvector_to_array(to_tsvector('english', word)))[1] "
-            "AS stem) AS stemmed WHERE stem IS NOT NULL"
+            "SELECT 'stem', word, idf, stem FROM unnest(%s::text[]) AS word, LATERAL (SELECT "
+            "(tsvector_to_array(to_tsvector('english', word)))[1] AS stem) AS stemmed, LATERAL "
+            f"{TERM_IDF_FUNCTION}(ARRAY[stem]) WHERE stem IS NOT NULL"
         )
         params += [sorted(set(terms)), sorted(set(english))]
         counts, idf, stems = {}, {}, {}

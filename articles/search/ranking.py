@@ -102,7 +102,8 @@ def scored_terms(query: SearchQuery, reading: Reading) -> list[Term]:
 def _term(lexeme_sql: str, params: tuple, idf: float | None) -> Term:
     if idf is not None:
         return Term(lexeme_sql, params, "%s", (idf,))
-    return Term(lexeme_sql, params, f"(SELECT {TERM_IDF_FUNCTION}({lexeme_sql}))", params)
+    idf_sql = f"(SELECT idf FROM {TERM_IDF_FUNCTION}(ARRAY[{lexeme_sql}]))"
+    return Term(lexeme_sql, params, idf_sql, params)
 
 
 def title_candidates_sql(terms: list[Term]) -> tuple[str, list]:

@@ -33,7 +33,7 @@ def _read(syllables: list[str], literal: bool) -> Reading:
     gazetteer = current_gazetteer()
     vocabulary = gazetteer.vocabulary
     words = word_candidates(syllables, vocabulary)
-    counts, idf, stems = Article.objects.published().word_counts(
+    counts, idf, stems = Article.objects.published().term_statistics(
         words, COUNTED_UP_TO, possible_terms(syllables, words), map(fold, syllables)
     )
     return Reading(

@@ -221,26 +221,35 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
 $$;
 """
 
-# A term's inverse document frequency, ln(1 + (1 - f) / f), f the share of articles holding
-# it, from PostgreSQL's statistics of the vector (kept by ANALYZE); one the statistics do
-# not hold is rarer than the rarest they hold, and counted at half of that; 1 before any.
+# Each term's inverse document frequency, ln(1 + (1 - f) / f), f the share of articles
+# holding it, from PostgreSQL's statistics of its vector (kept by ANALYZE), each read once:
+# a term the statistics do not hold is rarer than the rarest they hold, and counted at half
+# of that; 1 before there are any.
 CREATE_TERM_IDF_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION {TERM_IDF_FUNCTION}(text) RETURNS float8
+CREATE OR REPLACE FUNCTION {TERM_IDF_FUNCTION}(text[]) RETURNS TABLE(term text, idf float8)
 LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
-    SELECT coalesce(ln(1 + (1 - share) / greatest(share, 1e-9)), 1) FROM (
-        SELECT coalesce(
-            stats.most_common_elem_freqs[array_position(stats.most_common_elems::text::text[],
-                CASE WHEN left($1, 2) = '{WORD_TERM_PREFIX}' THEN substr($1, 3) ELSE $1 END)],
-            stats.most_common_elem_freqs[cardinality(stats.most_common_elem_freqs) - 2] / 2
-        ) AS share
-        FROM (SELECT 1) AS one LEFT JOIN pg_stats AS stats
-        ON stats.schemaname = current_schema() AND stats.tablename = 'articles_article'
-            AND stats.attname = CASE WHEN left($1, 2) = '{WORD_TERM_PREFIX}'
-                THEN 'word_vector' ELSE 'search_vector' END
-    ) AS found
+    WITH stats AS (
+        SELECT attname, most_common_elems::text::text[] AS lexemes,
+            most_common_elem_freqs AS shares
+        FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'articles_article'
+            AND attname IN ('search_vector', 'word_vector')
+    ),
+    terms AS (
+        SELECT term, CASE WHEN left(term, 2) = '{WORD_TERM_PREFIX}' THEN 'word_vector'
+            ELSE 'search_vector' END AS vector,
+            CASE WHEN left(term, 2) = '{WORD_TERM_PREFIX}' THEN substr(term, 3)
+            ELSE term END AS lexeme
+        FROM unnest($1) AS term
+    )
+    SELECT terms.term, coalesce(ln(1 + (1 - share) / greatest(share, 1e-9)), 1)
+    FROM terms LEFT JOIN LATERAL (
+        SELECT coalesce(stats.shares[array_position(stats.lexemes, terms.lexeme)],
+            stats.shares[cardinality(stats.shares) - 2] / 2) AS share
+        FROM stats WHERE stats.attname = terms.vector
+    ) AS found ON true
 $$;
 """
 DROP_RANKING_FUNCTIONS = (
-    f"DROP FUNCTION IF EXISTS {TERM_IDF_FUNCTION}(text); "
+    f"DROP FUNCTION IF EXISTS {TERM_IDF_FUNCTION}(text[]); "
     f"DROP FUNCTION IF EXISTS {TITLE_TERMS_FUNCTION}(tsvector, tsvector);"
 )
