@@ -228,7 +228,7 @@ $$;
 CREATE_TERM_IDF_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION {TERM_IDF_FUNCTION}(text[]) RETURNS TABLE(term text, idf float8)
 LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
-    WITH stats AS (
+    WITH stats AS MATERIALIZED (
         SELECT attname, most_common_elems::text::text[] AS lexemes,
             most_common_elem_freqs AS shares
         FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'articles_article'
