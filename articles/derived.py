@@ -17,6 +17,8 @@ Derived from an article's own rows and its related ones:
 - translation, block_count, translated_block_count: how far its English has come;
 - translation_checks: what the desk's checks saw in its pairs (articles.desk.checks), read
   with its mentions; needs_checking: whether any of it is not dismissed (CheckDismissal);
+- its title's terms, each with its weight in the article (TitleTerm, articles.search.sql),
+  through which search ranks every match;
 - its mentions and their counts, found in its text by the entity linker, and the tags
   whose rule its text meets (rule_tag_ids, articles.tagging);
 - and, for the whole site, the content version that makes every cached page stale.
@@ -70,7 +72,9 @@ from articles.models import (
     Source,
     StoryMember,
     Tag,
+    TitleTerm,
 )
+from articles.search.sql import TITLE_TERMS_FUNCTION
 from articles.stories import bands_sql, basis_sql, keys_sql, near_duplicates_sql, pairs_sql
 from articles.tagging import RuleOutcome, current_tag_rules, rule_changes
 from articles.words import dictionary
@@ -268,9 +272,9 @@ def refresh(
     stories_from_scratch: bool = False,
 ) -> int:
     """Recompute every derived column of these articles, in bulk SQL, after finding the
-    mentions again in the text of those in `relink`, and their stories (of those whose
-    title, lead, source or time changed, or all; none with stories=False, when only their
-    categories may have changed). Returns how many rows changed."""
+    mentions again in the text of those in `relink`, and their title terms and stories (of
+    those whose title, lead, source or time changed, or all; neither with stories=False,
+    when only their categories may have changed). Returns how many rows changed."""
     article_ids, relink = set(article_ids), set(relink)
     with changes.not_noticed(), transaction.atomic(), connection.cursor() as cursor:
         changed = set()
@@ -280,6 +284,8 @@ def refresh(
         for start in range(0, len(ordered), BATCH_IDS):
             cursor.execute(_refresh_sql(), [ordered[start : start + BATCH_IDS]])
             changed.update(pk for (pk,) in cursor.fetchall())
+        if stories:
+            store_title_terms(ordered)
     count = len(changed)
     if stories:
         count += find_stories(ordered, from_scratch=stories_from_scratch)
@@ -440,6 +446,23 @@ WHERE article.id = computed.id AND article.level IS DISTINCT FROM computed.level
     return count
 
 
+_TITLE_TERMS_SQL = f"""
+DELETE FROM {TitleTerm._meta.db_table} WHERE article_id = ANY(%(ids)s);
+INSERT INTO {TitleTerm._meta.db_table} (article_id, term, level, published_at)
+SELECT article.id, terms.term, terms.level, article.published_at
+FROM {Article._meta.db_table} AS article,
+    {TITLE_TERMS_FUNCTION}(article.search_vector, article.word_vector) AS terms
+WHERE article.id = ANY(%(ids)s) AND article.published_at IS NOT NULL
+"""
+
+
+def store_title_terms(article_ids: list[int]) -> None:
+    """Store the terms of these articles' titles again, as their text and time now are."""
+    with connection.cursor() as cursor:
+        for start in range(0, len(article_ids), BATCH_IDS):
+            cursor.execute(_TITLE_TERMS_SQL, {"ids": article_ids[start : start + BATCH_IDS]})
+
+
 # --- Creating --------------------------------------------------------------------------------
 
 STAGED_ARTICLES = "incoming_article"
@@ -479,6 +502,7 @@ def create_articles(
             article.alignment_coverage = found[article.pk].alignment.coverage
             article.translation_checks = found[article.pk].checks
         _insert(articles)
+        store_title_terms([article.pk for article in articles])
         find_stories([article.pk for article in articles])
     changes.mark()  # readers' pages go stale once this commits
 

@@ -888,3 +888,32 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return self.note_vi
+
+
+class TitleTerm(models.Model):
+    """A term of an article's title with its weight in the article, as a level, and the
+    article's publication time (articles.search.sql), kept by articles.derived: through
+    the index on (term, level, time), search reads the best articles holding a term in
+    their title, latest first, without reading every match. A draft has none.
+
+    The database deletes the rows with their article (ON DELETE CASCADE, migration 0024)."""
+
+    pk = models.CompositePrimaryKey("article", "term")
+    article = models.ForeignKey(
+        Article, related_name="title_terms", on_delete=models.DO_NOTHING, db_constraint=False
+    )
+    term = models.TextField()
+    level = models.SmallIntegerField()
+    published_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["term", "-level", "-published_at"],
+                include=["article"],
+                name="title_term_ranked_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.term} ({self.level})"

@@ -4,9 +4,10 @@ import operator
 from datetime import timedelta
 from functools import reduce
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.db import connections, models
 from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Extract, Greatest, Least, Now, Power
 from django.utils import timezone
 
@@ -23,6 +24,8 @@ from articles.search.query import (
     required_phrases,
     syllables_tsquery,
 )
+from articles.search.ranking import relevance_sql, scored_terms, title_candidates_sql
+from articles.search.sql import TERM_IDF_FUNCTION
 from articles.stories import SAME_EVENT, STORY_DAYS, overlap_sql
 from articles.text import fold
 
@@ -36,9 +39,8 @@ CARD_FIELDS = (
     *("slug", "title_vi", "title_en", "lead_vi", "lead_en"),
     *("status", "published_at", "updated_at", "source", "source__name", "level"),
 )
-SEARCH_CANDIDATES = 250  # the most recent of each kind of match (see search())
+SEARCH_CANDIDATES = 250  # the latest of each kind of match (see search())
 BY_DATE = ("-published_at", "-id")
-EXACT_MATCH_BONUS = 0.5  # an exact-diacritic match in the title or lead ranks first
 RECENT_BOOST = 0.5  # an article published now ranks as if 1.5 times as relevant
 RECENT_HALF_LIFE_DAYS = 30
 FACET_WINDOW = 10_000  # facets count over at most the latest 10,000 articles of a list
@@ -248,19 +250,21 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
         side of the boundary between two of its words side by side; then, of a word typed
         without marks, those holding its most held form. Holding the syllables apart, or
         in other words, is a loose match, ranked after.
-        Then by relevance: the weighted whole text's rank (title above lead above body,
-        repeated words counting less and less, long articles less), an exact-diacritic
-        match in the title or lead first, and a boost for recent articles (RECENT_BOOST,
-        halving every RECENT_HALF_LIFE_DAYS).
+        Then, of a query with marks, those holding it as typed in their title or lead;
+        then by relevance (articles.search.ranking): each term's BM25-like weight times its
+        inverse document frequency, times a recency factor between 1 and 1.5.
 
-        Only a bounded set of candidates is ranked: the most recent articles naming the
-        entity the query names, those holding its words, those matching in their title or
-        lead, and those matching anywhere. A quoted phrase is looked up by its pairs of
-        neighbouring words first, so that word positions are checked only in the few
-        articles holding all of them; a phrase of two words is one pair, so holding it is
-        matching it, and no positions are read at all.
+        Every match can be ranked, without ranking every match: the candidates are the
+        best title holders of each term at each weight level, latest first within a level
+        (a few index entries each, however common the term), and the latest articles of
+        each kind of match (naming the entity the query names, holding its words, matching
+        in the title or lead, matching anywhere), so that what no title holds is found too.
+        A quoted phrase is looked up by its pairs of neighbouring words first, so that word
+        positions are checked only in the few articles holding all of them; a phrase of two
+        words is one pair, so holding it is matching it, and no positions are read at all.
         """
         reading = reading or Reading()
+        terms = scored_terms(query, reading)
         tsquery = syllables_tsquery(query, reading) if reading.words else reader_tsquery(query)
         holding_phrases = self
         for phrase in required_phrases(query.text):
@@ -284,7 +288,8 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             if reading.named_entities:
                 kinds.append(self.filter(names))
             latest = [kind.order_by(*BY_DATE).values("pk")[:candidates] for kind in kinds]
-            found = self.filter(pk__in=latest[0].union(*latest[1:]))
+            best_titles = matching.filter(pk__in=RawSQL(*title_candidates_sql(terms)))
+            found = self.filter(pk__in=best_titles.order_by().values("pk").union(*latest))
         if exclusions(query.text):
             found = found.filter(search_vector=tsquery)  # an excluded word only in the body
         found = found.annotate(
@@ -294,29 +299,50 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             forms_held=_counted(
                 [Q(word_vector=form_tsquery(form)) for form in reading.forms_ranked_first()]
             ),
-            rank=_relevance(query, tsquery),
+            exact_held=_counted(
+                [Q(head_vector=exact_tsquery(query))] if query.has_diacritics else []
+            ),
+            rank=_relevance(terms),
         )
         if not order_by_rank:
             return found
         return found.order_by(
-            "-names_held", "-words_held", "-neighbours_held", "-forms_held", "-rank", *BY_DATE
+            *("-names_held", "-words_held", "-neighbours_held", "-forms_held", "-exact_held"),
+            *("-rank", *BY_DATE),
         )
 
-    def word_counts(self, words, at_most: int) -> dict[str, int]:
+    def term_statistics(
+        self, words, at_most: int, terms=(), english=()
+    ) -> tuple[dict[str, int], dict[str, float], dict[str, str]]:
         """How many of these articles hold each word (articles.words: spelled, syllables
-        spaced) as a word, counted up to `at_most` each: one query, through the index."""
-        words = sorted(set(words))
-        if not words:
-            return {}
+        spaced) as a word, counted up to `at_most` each, through the index; with the
+        inverse document frequency of each of the `terms` (articles.search.ranking), and
+        the English stem of each of the `english` words: one query."""
         parts, params = [], []
-        for word in words:
+        for word in sorted(set(words)):
             holding = self.filter(word_vector=form_tsquery(word)).order_by().values("pk")
             sql, holding_params = holding[:at_most].query.sql_with_params()
-            parts.append(f"SELECT %s, count(*) FROM ({sql}) AS holding")
+            parts.append(f"SELECT 'count', %s, count(*)::float8, '' FROM ({sql}) AS holding")
             params += [word, *holding_params]
+        parts.append(f"SELECT 'idf', term, idf, '' FROM {TERM_IDF_FUNCTION}(%s::text[])")
+        parts.append(
+            "SELECT 'stem', word, idf, stem FROM unnest(%s::text[]) AS word, LATERAL (SELECT "
+            "(tsvector_to_array(to_tsvector('english', word)))[1] AS stem) AS stemmed, LATERAL "
+            f"{TERM_IDF_FUNCTION}(ARRAY[stem]) WHERE stem IS NOT NULL"
+        )
+        params += [sorted(set(terms)), sorted(set(english))]
+        counts, idf, stems = {}, {}, {}
         with connections[self.db].cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
-            return dict(cursor.fetchall())
+            for kind, key, value, stem in cursor.fetchall():
+                if kind == "count":
+                    counts[key] = int(value)
+                elif kind == "idf":
+                    idf[key] = value
+                else:
+                    stems[key] = stem
+                    idf[stem] = value
+        return counts, idf, stems
 
     def may_name(self, names):
         """Articles whose text may name any of these: the same words in a row, in any case,
@@ -560,15 +586,10 @@ class TagQuerySet(models.QuerySet):
         return self if user.is_staff else self.public()
 
 
-def _relevance(query, tsquery):
-    """The whole text's weighted rank (normalization 1: divided by 1 + the log of its
-    length) times the recency factor, plus EXACT_MATCH_BONUS for an exact-diacritic match
-    in the title or lead."""
-    rank = SearchRank(F("search_vector"), tsquery, normalization=Value(1)) * _recency()
-    if not query.has_diacritics:
-        return rank
-    exact = When(head_vector=exact_tsquery(query), then=Value(EXACT_MATCH_BONUS))
-    return rank + Case(exact, default=Value(0.0))
+def _relevance(terms):
+    """The terms' BM25-like weights (articles.search.ranking) times the recency factor."""
+    weights, params = relevance_sql(terms)
+    return RawSQL(weights, params, output_field=FloatField()) * _recency()
 
 
 def _recency():

@@ -59,6 +59,7 @@ def main() -> None:
         lists,
         load,
         memory,
+        ranking,
         related,
         search,
         stories,
@@ -77,7 +78,7 @@ def main() -> None:
     # before the naive scans of search, which leave a cold cache no reader meets
     print(table("Related coverage: the end of an article page, uncached", related.run()))
     print(table("Search: ranked first page of 20 results", search.run()))
-    print(search.relevance())
+    print(table(ranking.TITLE, ranking.run()))
     print(table("Entity linking, no database", entity_linking.rows()))
     print(table("Words told apart when an article is saved, no database", word_lengths.rows()))
     print(table("Sentence alignment when articles are saved, no database", alignment.rows()))

@@ -1,20 +1,16 @@
 """Search: p50/p95 of the app's ranked first page, beside a naive ILIKE scan of the same
-text in the same run, and of the whole search page; and what ranking a bounded set of
-candidates costs in relevance: how many of the ten best by a full ranking of every match
-(ts_rank over the whole weighted text) the first page still shows."""
+text in the same run, and of the whole search page. What its ranking costs in relevance,
+beside the previous one, is benchmarks/ranking.py."""
 
-from django.contrib.postgres.search import SearchRank
-from django.db.models import F, Q
+from django.db.models import Q
 from django.test import Client
 
 from articles.models import Article, Category
-from articles.search.query import parse_query, reader_tsquery
+from articles.search.query import parse_query
 from articles.search.reading import read
 from benchmarks.relevance import ranked_before
 from benchmarks.timing import percentiles
 from newsreader.pagecache import content_changed
-
-TOP = 10
 
 RUNS = 30
 SLOW_RUNS = 3  # of the naive ILIKE scans and the full rankings, which take seconds each
@@ -109,44 +105,3 @@ def run() -> list[dict]:
             }
         )
     return rows
-
-
-def top_ids(articles) -> list[int]:
-    return list(articles.values_list("pk", flat=True)[:TOP])
-
-
-def relevance() -> str:
-    """How many of the ten best by a full ranking of every match the first page shows.
-
-    Two full rankings: the app's own order (words held as words, then the whole text's
-    weighted rank with the recency boost, an exact-diacritic bonus) given every match
-    instead of the bounded candidates, which isolates what the bound costs; and ts_rank
-    over the whole weighted text alone, the usual way.
-    """
-    lines = [
-        f"### Search relevance: the first {TOP} results against full rankings of every match",
-        "",
-        "| query | matches | same score, every match ranked | whole-text ts_rank "
-        "| each full ranking p50 ms |",
-        "|---|---:|---:|---:|---|",
-    ]
-    for _label, text, filters in QUERIES:
-        query = parse_query(text)
-        reading = read(query)
-        articles = filtered(Article.objects.published(), filters)
-        shown = set(top_ids(articles.search(query, reading)))
-        every_match = articles.search(query, reading, candidates=None)
-        tsquery = reader_tsquery(query)
-        whole_text = every_match.annotate(
-            whole_rank=SearchRank(F("search_vector"), tsquery)
-        ).order_by("-whole_rank", "-published_at", "-id")
-        same_p50, _ = slow_percentiles(lambda: top_ids(every_match))  # noqa: B023
-        whole_p50, _ = slow_percentiles(lambda: top_ids(whole_text))  # noqa: B023
-        lines.append(
-            f"| `{text}` {' '.join(f'{k}={v}' for k, v in filters.items())} "
-            f"| {every_match.count():,} "
-            f"| {len(shown & set(top_ids(every_match)))} of {TOP} "
-            f"| {len(shown & set(top_ids(whole_text)))} of {TOP} "
-            f"| {same_p50:,.0f} / {whole_p50:,.0f} |"
-        )
-    return "\n".join(lines) + "\n"

@@ -30,6 +30,7 @@ from articles.models import (
     Source,
     StoryMember,
     Tag,
+    TitleTerm,
 )
 from ingest.parsing import ParsedText
 from ingest.saving import IncomingArticle
@@ -105,7 +106,8 @@ def _text(n: int) -> tuple[str, str]:
 
 
 def _stored_state() -> tuple[dict, set, dict]:
-    """Every article's derived columns, every mention and every article's story."""
+    """Every article's derived columns, every mention, and every article's story and title
+    terms."""
     columns = {
         row[0]: row[1:] for row in Article.objects.values_list("pk", *derived.DERIVED_COLUMNS)
     }
@@ -114,6 +116,9 @@ def _stored_state() -> tuple[dict, set, dict]:
         row[0]: row[1:]
         for row in StoryMember.objects.values_list("article_id", *derived.STORY_COLUMNS)
     }
+    stories["title terms"] = set(
+        TitleTerm.objects.values_list("article_id", "term", "level", "published_at")
+    )
     return columns, mentions, stories
 
 

@@ -29,7 +29,7 @@ THRESHOLD = 0.3  # the least similarity shown (pg_trgm's similarity, 0 to 1)
 CANDIDATES = 200  # the most candidates scored for one paragraph
 TABLE = "articles_paragraph"
 KEYS_FUNCTION = "newsreader_memory_keys"
-# What makes a paragraph an approved pair; the partial indexes (migration 0020) share it.
+# What makes a paragraph an approved pair; the partial indexes (migration 0023) share it.
 APPROVED = "text_en <> '' AND en_changed_at >= vi_changed_at"
 
 # The fold is written out, not called: PostgreSQL builds an index with a search path of its

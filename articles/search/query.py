@@ -118,6 +118,10 @@ class Reading:
     words: tuple[QueryWord, ...] = ()
     named_entities: frozenset[int] = frozenset()
     literal: bool = False  # as typed: no form is preferred
+    # the inverse document frequency of each term it may be ranked by, and the English
+    # stem of each of its syllables (articles.search.ranking)
+    idf: tuple[tuple[str, float], ...] = ()
+    stems: tuple[tuple[str, str], ...] = ()
 
     @property
     def interpretation(self) -> str:

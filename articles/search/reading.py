@@ -1,10 +1,14 @@
 """Reading a query of plain words as Vietnamese words: which neighbouring syllables make a
 word, which forms of each the published articles hold (counted through the word vector's
-index), and which entity the whole query names. Kept until the content changes."""
+index), and which entity the whole query names; with what ranking it needs to know of its
+terms (their idf, the English stems of its words), in the same query. Kept until the
+content changes."""
 
 from articles.entities.linking import current_gazetteer
 from articles.models import Article
 from articles.search.query import Reading, SearchQuery, plain_syllables
+from articles.search.ranking import possible_terms
+from articles.text import fold
 from articles.words import by_form, query_words, word_candidates
 from newsreader.pagecache import FRAGMENT_SECONDS, remember
 
@@ -28,12 +32,14 @@ def read(query: SearchQuery, literal: bool = False, keep: bool = True) -> Readin
 def _read(syllables: list[str], literal: bool) -> Reading:
     gazetteer = current_gazetteer()
     vocabulary = gazetteer.vocabulary
-    counts = Article.objects.published().word_counts(
-        word_candidates(syllables, vocabulary), COUNTED_UP_TO
+    words = word_candidates(syllables, vocabulary)
+    counts, idf, stems = Article.objects.published().term_statistics(
+        words, COUNTED_UP_TO, possible_terms(syllables, words), map(fold, syllables)
     )
-    counts = by_form(counts)
     return Reading(
-        words=tuple(query_words(syllables, vocabulary, counts)),
+        words=tuple(query_words(syllables, vocabulary, by_form(counts))),
         named_entities=gazetteer.entities_named(" ".join(syllables)),
         literal=literal,
+        idf=tuple(sorted(idf.items())),
+        stems=tuple(sorted(stems.items())),
     )

@@ -158,3 +158,98 @@ def merge_pending_text_index_entries() -> None:
     with connection.cursor() as cursor:
         for index in TEXT_INDEXES:
             cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+
+
+# --- Ranking every match -----------------------------------------------------------------
+#
+# A term's weight in an article (BM25-like, as articles.search.ranking states it) is one of
+# a few dozen levels, so that the articles holding a term in their title can be read from
+# an index best level first and, within a level, latest first: whatever the number of
+# matches, the best of each level are a few index entries away. Only title terms are kept
+# there; a term elsewhere in an article weighs at most REST_LEVEL_MAX, which the ranking
+# reads from the article's own vectors.
+
+TITLE_TERMS_FUNCTION = "newsreader_title_terms"
+TERM_IDF_FUNCTION = "newsreader_term_idf"
+WORD_TERM_PREFIX = "w:"  # a word of several syllables, from word_vector: w:quocphong
+LEVELS_PER_UNIT = 10
+SATURATION = 1.2  # BM25's k1: how soon more of the same term stops counting
+LENGTH_WEIGHT = 0.75  # BM25's b: how much a long title counts against its terms
+TITLE_LENGTH = 25  # a title's usual number of lexemes (folded, and stemmed English)
+# ts_rank's weights {D, C, B, A}: entity names, body and captions, lead, and not the title
+REST_WEIGHTS = "{0.1, 0.2, 0.4, 0}"
+REST_LEVEL_MAX = 7  # ts_rank with those weights stays below 0.65, whatever the counts
+
+
+def _tsquery_of_lexeme(lexeme_sql: str) -> str:
+    return f"('''' || replace(replace({lexeme_sql}, '\\', '\\\\'), '''', '''''') || '''')::tsquery"
+
+
+def rest_level_sql(vector_sql: str, lexeme_sql: str) -> str:
+    """A term's weight outside the title, in levels: ts_rank's harmonic sum of its
+    occurrences, without length normalization (so that it has a bound)."""
+    return (
+        f"round({LEVELS_PER_UNIT} * ts_rank('{REST_WEIGHTS}', {vector_sql}, "
+        f"{_tsquery_of_lexeme(lexeme_sql)}, 0))"
+    )
+
+
+# Each lexeme of an article's title, in search_vector (folded syllables, English stems)
+# and in word_vector (its words of several syllables: a word whose folded form is one of
+# the title's syllables is that syllable), with its level: the title's BM25 term weight,
+# (k1 + 1) tf / (tf + k1 (1 - b + b length / usual length)), plus the rest of the text's.
+CREATE_TITLE_TERMS_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {TITLE_TERMS_FUNCTION}(tsvector, tsvector)
+RETURNS TABLE(term text, level smallint)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    WITH title AS (SELECT ts_filter($1, '{{a}}') AS syllables),
+    entries AS (
+        SELECT '' AS kind, lexeme, cardinality(positions) AS count, $1 AS vector
+        FROM title, unnest(title.syllables)
+        UNION ALL
+        SELECT '{WORD_TERM_PREFIX}', lexeme, cardinality(positions), $2
+        FROM title, unnest(ts_filter($2, '{{a}}'))
+        WHERE {FOLD_FUNCTION}(lexeme) <> ALL(tsvector_to_array(title.syllables))
+    ),
+    length AS (SELECT greatest(length(syllables), 1) AS lexemes FROM title)
+    SELECT kind || lexeme, round(
+        {LEVELS_PER_UNIT} * ({SATURATION} + 1) * count / (count + {SATURATION} * (
+            1 - {LENGTH_WEIGHT} + {LENGTH_WEIGHT} * length.lexemes / {TITLE_LENGTH}.0))
+        + {rest_level_sql("vector", "lexeme")}
+    )::smallint
+    FROM entries, length
+$$;
+"""
+
+# Each term's inverse document frequency, ln(1 + (1 - f) / f), f the share of articles
+# holding it, from PostgreSQL's statistics of its vector (kept by ANALYZE), each read once:
+# a term the statistics do not hold is rarer than the rarest they hold, and counted at half
+# of that; 1 before there are any.
+CREATE_TERM_IDF_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {TERM_IDF_FUNCTION}(text[]) RETURNS TABLE(term text, idf float8)
+LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+    WITH stats AS MATERIALIZED (
+        SELECT attname, most_common_elems::text::text[] AS lexemes,
+            most_common_elem_freqs AS shares
+        FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'articles_article'
+            AND attname IN ('search_vector', 'word_vector')
+    ),
+    terms AS (
+        SELECT term, CASE WHEN left(term, 2) = '{WORD_TERM_PREFIX}' THEN 'word_vector'
+            ELSE 'search_vector' END AS vector,
+            CASE WHEN left(term, 2) = '{WORD_TERM_PREFIX}' THEN substr(term, 3)
+            ELSE term END AS lexeme
+        FROM unnest($1) AS term
+    )
+    SELECT terms.term, coalesce(ln(1 + (1 - share) / greatest(share, 1e-9)), 1)
+    FROM terms LEFT JOIN LATERAL (
+        SELECT coalesce(stats.shares[array_position(stats.lexemes, terms.lexeme)],
+            stats.shares[cardinality(stats.shares) - 2] / 2) AS share
+        FROM stats WHERE stats.attname = terms.vector
+    ) AS found ON true
+$$;
+"""
+DROP_RANKING_FUNCTIONS = (
+    f"DROP FUNCTION IF EXISTS {TERM_IDF_FUNCTION}(text[]); "
+    f"DROP FUNCTION IF EXISTS {TITLE_TERMS_FUNCTION}(tsvector, tsvector);"
+)
