@@ -212,7 +212,11 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # each process's own memory: a page and its copy for outages are two entries
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("LOCAL_CACHE_ENTRIES", 10_000)},
+        }
     )
 }
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)

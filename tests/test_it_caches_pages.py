@@ -64,3 +64,13 @@ def test_a_page_asks_the_cache_for_the_content_version_once(client, article, mon
         asked.clear()
         assert client.get(url).status_code == 200
         assert asked.count(VERSION_KEY) == 1, url
+
+
+def test_the_embedded_cache_keeps_ten_thousand_entries(settings):
+    if settings.REDIS_URL:
+        pytest.skip("Redis is sized by its own maxmemory")
+    cache.clear()
+    for number in range(10_000):  # five thousand pages, each with its copy for outages
+        cache.set(f"entry:{number}", number)
+
+    assert cache.get("entry:0") == 0
