@@ -33,10 +33,13 @@ test: install lint
 	$(BIN)/python -m pytest
 
 # The importers driven by 10,000 hostile feeds, NDJSON lines and scraped texts (the
-# suite tries 300): IMPORT_FUZZ_EXAMPLES=50000 make fuzz tries more.
+# suite tries 300), and every public URL by 1,250 query strings (the suite tries 400):
+# IMPORT_FUZZ_EXAMPLES=50000 QUERY_FUZZ_EXAMPLES=5000 make fuzz tries more.
 IMPORT_FUZZ_EXAMPLES ?= 10000
+QUERY_FUZZ_EXAMPLES ?= 1250
 fuzz: install
-	IMPORT_FUZZ_EXAMPLES=$(IMPORT_FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_it_fuzzes_the_importers.py
+	IMPORT_FUZZ_EXAMPLES=$(IMPORT_FUZZ_EXAMPLES) QUERY_FUZZ_EXAMPLES=$(QUERY_FUZZ_EXAMPLES) \
+		$(BIN)/python -m pytest tests/test_it_fuzzes_the_importers.py tests/test_it_never_fails_on_bad_input.py
 
 lint: install
 	$(BIN)/ruff check .
