@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,34 @@ def wait_until_up(url: str, seconds: float = 30) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.3)
+
+
+@contextmanager
+def served_site():
+    """The site served by runserver on a free port, and a headless Chromium: yields
+    (the site's base URL, the browser)."""
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{base}/healthz")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            yield base, browser
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait()
 
 
 TAP_WORD = "quốc phòng"
@@ -76,7 +105,6 @@ def main(output: Path, popover_output: Path | None = None) -> None:
 
     django.setup()
     from django.core.management import call_command
-    from playwright.sync_api import sync_playwright
 
     from articles.models import Article
 
@@ -84,31 +112,13 @@ def main(output: Path, popover_output: Path | None = None) -> None:
     call_command("load_demo", verbosity=0)
     article = Article.objects.published().translated().order_by("published_at", "id").last()
 
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}{article.get_absolute_url()}?view=parallel"
-        wait_until_up(url)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
-            page = browser.new_page(viewport={"width": 1280, "height": 860})
-            page.goto(url)
-            output.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(output))
-            if popover_output:
-                photograph_popover(page, popover_output)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait()
+    with served_site() as (base, browser):
+        page = browser.new_page(viewport={"width": 1280, "height": 860})
+        page.goto(f"{base}{article.get_absolute_url()}?view=parallel")
+        output.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(output))
+        if popover_output:
+            photograph_popover(page, popover_output)
     print(f"Saved {output}" + (f" and {popover_output}" if popover_output else ""))
 
 

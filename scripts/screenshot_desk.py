@@ -7,11 +7,10 @@ the site on a free port and photographs the article's paragraph pairs.
 """
 
 import secrets
-import subprocess
 import sys
 from pathlib import Path
 
-from screenshot import ROOT, free_port, wait_until_up
+from screenshot import served_site
 
 SLUG = "ban-dich-mau"
 NUMBERS = (
@@ -59,7 +58,6 @@ def main(output: Path) -> None:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from playwright.sync_api import sync_playwright
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0)
@@ -71,33 +69,15 @@ def main(output: Path) -> None:
     user.set_password(password)
     user.save()
 
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/admin/articles/article/{article.pk}/change/"
-        wait_until_up(f"http://127.0.0.1:{port}/healthz")
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
-            page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="en-US")
-            page.goto(url)
-            page.fill("#id_username", "screenshot")
-            page.fill("#id_password", password)
-            page.click("input[type=submit]")
-            page.wait_for_load_state("load")
-            output.parent.mkdir(parents=True, exist_ok=True)
-            page.locator("#paragraphs-group").screenshot(path=str(output))
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait()
+    with served_site() as (base, browser):
+        page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="en-US")
+        page.goto(f"{base}/admin/articles/article/{article.pk}/change/")
+        page.fill("#id_username", "screenshot")
+        page.fill("#id_password", password)
+        page.click("input[type=submit]")
+        page.wait_for_load_state("load")
+        output.parent.mkdir(parents=True, exist_ok=True)
+        page.locator("#paragraphs-group").screenshot(path=str(output))
     print(f"Saved {output}")
 
 
