@@ -30,7 +30,7 @@ serve: install
 
 test: install lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4 --dist=loadscope
 
 # The importers driven by 10,000 hostile feeds, NDJSON lines and scraped texts (the
 # suite tries 300), and every public URL by 1,250 query strings (the suite tries 400):

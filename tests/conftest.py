@@ -1,8 +1,12 @@
+from pathlib import Path
+
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.urls import clear_url_caches
 from django.utils import translation
+
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(autouse=True)
@@ -12,6 +16,13 @@ def plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(settings):
+    """Hashing a password the production way takes a quarter of a second by design, and
+    most tests log someone in."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -42,3 +53,13 @@ def english_site(settings):
     translation.activate("en")
     yield
     clear_url_caches()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not CHROMIUM.exists():
+        terminalreporter.write_line(
+            f"Browser tests SKIPPED: Chromium was not found at {CHROMIUM} "
+            "(install Debian's chromium package to run them).",
+            yellow=True,
+            bold=True,
+        )

@@ -1,9 +1,8 @@
 import os
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.conftest import CHROMIUM
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
 # tests themselves are still synchronous.
@@ -46,13 +45,3 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if not CHROMIUM.exists():
-        terminalreporter.write_line(
-            f"Browser tests SKIPPED: Chromium was not found at {CHROMIUM} "
-            "(install Debian's chromium package to run them).",
-            yellow=True,
-            bold=True,
-        )
