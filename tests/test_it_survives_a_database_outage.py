@@ -3,9 +3,11 @@
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -35,17 +37,22 @@ def fetch(url: str) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory):
+def database():
+    """A server of its own, outside pytest's temporary folders: pytest takes back others'
+    access to those whenever a test process first asks for one, and the server's user must
+    keep it."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import pgserver
     import psycopg
 
-    server = pgserver.get_server(tmp_path_factory.mktemp("outage") / "pg", cleanup_mode="stop")
+    folder = Path(tempfile.mkdtemp(prefix="newsreader-outage-"))
+    server = pgserver.get_server(folder / "pg", cleanup_mode="stop")
     with psycopg.connect(server.get_uri("postgres"), autocommit=True) as connection:
         connection.execute('CREATE DATABASE "newsreader"')
     yield server
     server.cleanup()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
