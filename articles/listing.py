@@ -13,6 +13,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from articles import topics
 from articles.filters import ArticleFilter, SearchFilter
 from articles.models import Category, Entity, Source, Tag
 from articles.querysets import FACET_WINDOW, SEARCH_CANDIDATES, with_counts
@@ -25,6 +26,8 @@ FACET_SIZE = 8
 SUMMARY_SECONDS = 60  # bounds how late a scheduled article is counted in the facets
 MULTI_VALUED = {"tag", "entity"}
 LOOKUP_FILTERS = {"category", "tag", "entity", "source"}
+# filters that keep some of a topic's articles, so that its counts are no longer the list's
+NARROWING_FILTERS = ("entity_type", "date_from", "date_to", "translated", "level")
 # ?stories=apart lists every article; by default, a story told by several sources is one card
 STORIES_APART = "apart"
 
@@ -103,6 +106,27 @@ class ListQuery:
             found = found.search(self.search, self.reading, order_by_rank=not by_date)
         return found.latest_first() if newest_first else found
 
+    def topic(self, listed: tuple[int, int]) -> tuple[int, int] | None:
+        """The one topic (articles.topics) whose articles the list holds, if it is one:
+        `listed`, the topic of the page's own articles, or the one value the home page is
+        filtered by. Its count and facets are then read, not counted."""
+        if self.search or self.problems:
+            return None
+        if not self.filtering:
+            return listed
+        chosen = self.filterset.form.cleaned_data
+        if any(chosen.get(name) not in (None, "", []) for name in NARROWING_FILTERS):
+            return None
+        values = {
+            (topics.KIND_OF_FILTER[name], item.pk)
+            for name in LOOKUP_FILTERS
+            for item in (chosen.get(name) or [] if name in MULTI_VALUED else [chosen.get(name)])
+            if item is not None
+        }
+        if listed == topics.EVERY_ARTICLE and len(values) == 1:
+            return values.pop()
+        return listed if values <= {listed} else None
+
     def active(self, name_of=str) -> list[tuple[str, str | tuple[str, str]]]:
         """Each value the list is filtered by as a reader reads it ("Tag: Navy", a topic
         named by name_of), with what an address without it leaves out."""
@@ -122,10 +146,14 @@ class ListQuery:
 
 
 def article_list(
-    request: HttpRequest, articles: QuerySet, search: SearchQuery | None = None
+    request: HttpRequest,
+    articles: QuerySet,
+    search: SearchQuery | None = None,
+    topic: tuple[int, int] = topics.EVERY_ARTICLE,
 ) -> dict:
-    """The template context for a filtered, paginated list of the given articles; with a
-    search, of those that match it, best first unless the reader chose an order."""
+    """The template context for a filtered, paginated list of the given articles, those
+    of `topic`; with a search, of those that match it, best first unless the reader chose
+    an order."""
     params = request.GET  # NUL characters were replaced by CleanQueryStringMiddleware
     asked = ListQuery(params, articles, search)
     problems = asked.problems
@@ -137,7 +165,7 @@ def article_list(
         if problems
         else remember(
             ("list summary", request.path, page_query, get_language()),
-            lambda: summarise(filtered.queryset(), params),
+            lambda: summarise(filtered.queryset(), params, asked.topic(topic)),
             seconds=SUMMARY_SECONDS if asked.spelled else 0,
         )
     )
@@ -163,7 +191,7 @@ def article_list(
             for label, removed in asked.active()
         ],
         "facets": summary.facets,
-        "facet_window": FACET_WINDOW if summary.count > FACET_WINDOW else None,
+        "facet_window": FACET_WINDOW if summary.scanned < summary.count else None,
         # how many articles the list holds, and whether its stories are kept together
         "article_count": summary.count,
         "told_again": summary.told_again,
@@ -199,17 +227,22 @@ class BuiltWhenRead:
 @dataclass(frozen=True)
 class ListSummary:
     facets: list[Facet]
-    scanned: int  # the articles the facets counted (at most FACET_WINDOW)
+    scanned: int  # the articles the facets counted (all, or the latest FACET_WINDOW)
     count: int  # articles
     told_again: int  # articles another one stands for when each story is one card
 
 
-def summarise(articles: QuerySet, params: QueryDict) -> ListSummary:
-    """The facets of a list and how many articles (and stories) it has: counting a long list
-    costs more than showing a page of it, so the summary is kept (see article_list)."""
-    counts = articles.facet_counts(FACET_SIZE, FACET_WINDOW)
-    scanned = counts["rows"][0][1]
-    count = scanned if scanned < FACET_WINDOW else articles.count()
+def summarise(articles: QuerySet, params: QueryDict, topic=None) -> ListSummary:
+    """The facets of a list and how many articles (and stories) it has: read from the
+    counts of its topic (articles.topics) when it lists one, else counted among its latest
+    FACET_WINDOW articles."""
+    if topic:
+        counts = topics.facet_counts(*topic, limit=FACET_SIZE)
+        count = scanned = counts["rows"][0][1]
+    else:
+        counts = articles.facet_counts(FACET_SIZE, FACET_WINDOW)
+        scanned = counts["rows"][0][1]
+        count = scanned if scanned < FACET_WINDOW else articles.count()
     return ListSummary(facets(counts, params), scanned, count, articles.told_again())
 
 

@@ -917,3 +917,24 @@ class TitleTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}: {self.term} ({self.level})"
+
+
+class TopicPair(models.Model):
+    """How many published articles hold both of two topics: a source, category, tag or
+    entity, or kind ALL, which every published article holds (so (ALL, X) counts X's
+    articles, and (ALL, ALL) all of them). A list of one topic, or of every article, reads
+    its count and facets here instead of counting its articles.
+
+    Kept by PostgreSQL triggers on the article table (articles.topics), so every write,
+    whatever path it takes, changes the counts in its own transaction. An article
+    published for a later time is counted already; reading subtracts those."""
+
+    pk = models.CompositePrimaryKey("kind", "value", "other_kind", "other_value")
+    kind = models.SmallIntegerField()
+    value = models.BigIntegerField()
+    other_kind = models.SmallIntegerField()
+    other_value = models.BigIntegerField()
+    articles = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value} & {self.other_kind}:{self.other_value}: {self.articles}"

@@ -11,7 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Extract, Greatest, Least, Now, Power
 from django.utils import timezone
 
-from articles import changes
+from articles import changes, topics
 from articles.search.query import (
     Reading,
     exact_tsquery,
@@ -569,8 +569,7 @@ class EntityQuerySet(models.QuerySet):
     def mentioned_with(self, entity, limit: int = 12) -> list:
         """Entities named in the same published articles as this one, most shared first;
         each carries `shared_articles`."""
-        articles = _related(self.model, "articles").objects.published().with_entities([entity.pk])
-        counts = articles.facet_counts(limit + 1, window=FACET_WINDOW)["entity_ids"]
+        counts = topics.facet_counts(topics.ENTITY, entity.pk, limit + 1)["entity_ids"]
         others = [(pk, n) for pk, n in counts if pk != entity.pk]
         return with_counts(self, others[:limit], "shared_articles")
 

@@ -8,7 +8,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
-from articles import glossary
+from articles import glossary, topics
 from articles.feeds import feed_choices
 from articles.listing import LIST_INPUT, SEARCH_INPUT, article_list
 from articles.models import Article, Category, Entity, Tag
@@ -63,7 +63,11 @@ def search_suggestions(request: HttpRequest) -> JsonResponse:
 @cache_anonymous_page(reads=LIST_INPUT)
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
-    context = article_list(request, Article.objects.for_cards().in_category(category))
+    context = article_list(
+        request,
+        Article.objects.for_cards().in_category(category),
+        topic=(topics.CATEGORY, category.pk),
+    )
     context |= {"category": category, "feeds": feed_choices(context["list_query"], category)}
     return _list_page(request, "articles/category.html", context)
 
@@ -71,7 +75,9 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @cache_anonymous_page(reads=LIST_INPUT)
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag.objects.visible_to(request.user), slug=slug)
-    context = article_list(request, Article.objects.for_cards().with_tags([tag.pk]))
+    context = article_list(
+        request, Article.objects.for_cards().with_tags([tag.pk]), topic=(topics.TAG, tag.pk)
+    )
     context |= {"tag": tag, "feeds": feed_choices(context["list_query"], tag)}
     return _list_page(request, "articles/tag.html", context)
 
@@ -79,7 +85,11 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @cache_anonymous_page(reads=LIST_INPUT)
 def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     entity = get_object_or_404(Entity.objects.visible_to(request.user), slug=slug)
-    context = article_list(request, Article.objects.for_cards().with_entities([entity.pk]))
+    context = article_list(
+        request,
+        Article.objects.for_cards().with_entities([entity.pk]),
+        topic=(topics.ENTITY, entity.pk),
+    )
     # found only when the entity's header, kept until the content changes, is rendered
     related = SimpleLazyObject(partial(Entity.objects.mentioned_with, entity))
     context |= {

@@ -46,7 +46,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(page_cache_seconds: int):
+def gunicorn(page_cache_seconds: int, workers: int = WORKERS, checkout: Path = ROOT):
     port = free_port()
     environment = {
         **os.environ,
@@ -57,8 +57,8 @@ def gunicorn(page_cache_seconds: int):
     }
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "newsreader.wsgi",
-         "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS)],
-        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+        cwd=checkout, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

@@ -263,7 +263,7 @@ def test_beyond_the_facet_window_counts_and_pages_stay_right(client, settings, m
             published_at=now - timedelta(day),
         )
 
-    response = client.get("/en/?page=3")
+    response = client.get("/en/?translated=true&page=3")
 
     assert '<p class="result-count">5 articles</p>' in response.text
     assert listed(response) == ["Ngày 4"]
@@ -273,6 +273,29 @@ def test_beyond_the_facet_window_counts_and_pages_stay_right(client, settings, m
         str(navy): 3,
         str(army): 1,
     }
+
+
+@pytest.mark.django_db
+def test_the_home_page_and_a_tags_page_count_every_article_in_their_facets(
+    client, settings, monkeypatch
+):
+    monkeypatch.setattr("articles.listing.FACET_WINDOW", 3)
+    navy, army = TagFactory(slug="navy"), TagFactory(slug="army")
+    now = timezone.now()
+    for day in range(5):
+        TopicArticleFactory(tags=[navy, army][: 1 + day % 2], published_at=now - timedelta(day))
+    TopicArticleFactory(tags=[navy], published_at=now + timedelta(hours=1))  # not yet
+    TopicArticleFactory(tags=[army]).delete()
+
+    for page, counted in (
+        ("/en/", {str(navy): 5, str(army): 2}),
+        ("/en/?tag=navy", {str(navy): 5, str(army): 2}),
+        ("/en/tags/army/", {str(navy): 2, str(army): 2}),
+    ):
+        response = client.get(page)
+
+        assert "Counts among the latest" not in response.text
+        assert {label: n for label, (n, _) in facets(response)["Tags"].items()} == counted
 
 
 # --- Chips and facets ------------------------------------------------------------------------
