@@ -1,11 +1,9 @@
 from dataclasses import dataclass
 
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from articles.models import Category
 from articles.templatetags.page_meta import local
-from newsreader import pagecache
 from newsreader.pagecache import remember
 
 
@@ -18,12 +16,8 @@ class NavigationLink:
 
 def navigation(request):
     """The editors' categories, in their order, for the site navigation (only fetched for
-    pages that show it, and kept until the content changes); and the content version, for
-    parts of pages cached with {% cache %} until it changes."""
-    return {
-        "navigation_categories": navigation_links,
-        "content_version": SimpleLazyObject(pagecache.version),
-    }
+    pages that show it, and kept until the content changes)."""
+    return {"navigation_categories": navigation_links}
 
 
 def navigation_links() -> list[NavigationLink]:

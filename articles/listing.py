@@ -1,15 +1,12 @@
 """Everything an article list page shows: filters, active chips, facet counts and a page."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from functools import cache, partial
+from datetime import date
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -81,10 +78,9 @@ class ListQuery:
             else None
         )
         filter_class = SearchFilter if search else ArticleFilter
-        # the filters are only set up and checked when the reader filtered; the filters
-        # aside, which shows their form, is kept (see the template)
+        # the filters are only checked when the reader filtered
         self.filtering = any(name in params for name in filter_class.base_filters)
-        self.filterset = SimpleLazyObject(lambda: _filters(filter_class, params, articles))
+        self.filterset = _filters(filter_class, params, articles)
         self.problems = _problems(self.filterset, params) if self.filtering else []
         # a list whose address asks for it in other words than the site's is shown, not
         # kept: the cache holds one copy of each list
@@ -153,39 +149,46 @@ def article_list(
 ) -> dict:
     """The template context for a filtered, paginated list of the given articles, those
     of `topic`; with a search, of those that match it, best first unless the reader chose
-    an order."""
+    an order.
+
+    What a list costs, its summary (count and facets) and the ids of a page's cards, is
+    kept until the content changes, for every reader who asks for the list in the site's
+    own words; the cards themselves are read by id."""
     params = request.GET  # NUL characters were replaced by CleanQueryStringMiddleware
     asked = ListQuery(params, articles, search)
-    problems = asked.problems
-    filtered = BuiltWhenRead(asked.matching)
     together = params.get("stories") != STORIES_APART
     page_query = _without(params, "page").urlencode()  # the list, whichever page of it
+    kept_seconds = SUMMARY_SECONDS if asked.spelled else 0
     summary = (
         ListSummary([], 0, 0, 0)
-        if problems
+        if asked.problems
         else remember(
             ("list summary", request.path, page_query, get_language()),
-            lambda: summarise(filtered.queryset(), params, asked.topic(topic)),
-            seconds=SUMMARY_SECONDS if asked.spelled else 0,
+            lambda: summarise(asked.matching(), params, asked.topic(topic)),
+            seconds=kept_seconds,
         )
     )
     # stories are grouped only in a list that tells one more than once
     grouped = together and summary.told_again > 0
-    shown = BuiltWhenRead(lambda: filtered.queryset().one_per_story()) if grouped else filtered
     cards = summary.count - summary.told_again if together else summary.count
-    page, page_problem = paginate(shown, params.get("page"), cards)
-    shown_as_asked = asked.spelled and params.get("page", str(page.number)) == str(page.number)
-    kept_seconds = SUMMARY_SECONDS if shown_as_asked else 0
-    retold = filtered.queryset if grouped else None
-    page.object_list = _cards(request, page, articles, search, kept_seconds, retold)
+    paginator = CountedPaginator(range(cards), settings.ARTICLES_PER_PAGE, cards)
+    number, page_problem = page_number(paginator, params.get("page"))
+    shown_as_asked = asked.spelled and params.get("page", str(number)) == str(number)
+    fetched = {}  # the articles read to find the page's ids, read once
+    card_ids = remember(
+        ("list cards", request.path, page_query, number),
+        lambda: _card_ids(asked, paginator, number, grouped, fetched),
+        seconds=kept_seconds if shown_as_asked else 0,
+    )
+    page = paginator.page(number)
+    page.object_list = _cards(card_ids, articles, search, fetched)
     return {
-        # whether the page may be kept (by the page cache and for its parts) for others
+        # whether the page may be kept by the page cache for others
         "shown_as_asked": shown_as_asked,
-        "kept_seconds": kept_seconds,
         "list_query": asked,
         "filter": asked.filterset,
         "page": page,
-        "problems": [*problems, *filter(None, [page_problem])],
+        "problems": [*asked.problems, *filter(None, [page_problem])],
         "chips": [
             Chip(label, "?" + _without(params, "page", removed).urlencode())
             for label, removed in asked.active()
@@ -198,9 +201,6 @@ def article_list(
         "stories_together": together,
         "stories_switch": _switched(params, together),
         "page_query": page_query,
-        # what the page's cards show, for caching them: the articles' versions and the
-        # search the snippets are for
-        "page_version": _page_version(page, search),
         "search_capped": bool(search) and summary.scanned >= SEARCH_CANDIDATES,
         "lookup_filters": LOOKUP_FILTERS,
         # the filter form shows no lookup filters (they are facets), no search box and no
@@ -211,17 +211,6 @@ def article_list(
             *((name, value) for name in sorted(LOOKUP_FILTERS) for value in params.getlist(name)),
         ],
     }
-
-
-class BuiltWhenRead:
-    """A list's articles, as a queryset built only when a page of it is read: for a page
-    whose summary and articles are kept, building a search's query is most of the work."""
-
-    def __init__(self, build):
-        self.queryset = cache(build)
-
-    def __getitem__(self, page_slice: slice):
-        return SimpleLazyObject(lambda: list(self.queryset()[page_slice]))
 
 
 @dataclass(frozen=True)
@@ -246,79 +235,46 @@ def summarise(articles: QuerySet, params: QueryDict, topic=None) -> ListSummary:
     return ListSummary(facets(counts, params), scanned, count, articles.told_again())
 
 
+def _card_ids(
+    asked: ListQuery, paginator: Paginator, number: int, grouped: bool, fetched: dict
+) -> list[tuple[int, list[int]]]:
+    """The ids of a page's articles, in order, each with the ids of the others in the
+    list that tell its story when stories are grouped: one card each. The articles are
+    put in `fetched`."""
+    if asked.problems:
+        return []
+    listed = asked.matching()
+    shown = listed.one_per_story() if grouped else listed
+    start = (number - 1) * paginator.per_page
+    fetched |= {article.pk: article for article in shown[start : start + paginator.per_page]}
+    others = listed.same_stories(fetched) if grouped else {}
+    return [(pk, others.get(pk, [])) for pk in fetched]
+
+
+def _cards(
+    card_ids: list[tuple[int, list[int]]], articles: QuerySet, search, fetched: dict
+) -> list:
+    """The page's articles in order, each with `told_also`, the others telling its story;
+    for a search, with snippets of their matches. Those not `fetched` already are read by
+    id."""
+    wanted = [pk for first, others in card_ids for pk in (first, *others) if pk not in fetched]
+    found = {**fetched, **(articles.in_bulk(wanted) if wanted else {})}
+    cards = []
+    for pk, others in card_ids:
+        if pk in found:  # unless it was taken down since its id was kept
+            found[pk].told_also = [found[other] for other in others if other in found]
+            cards.append(found[pk])
+    if search:
+        attach_snippets(cards, query=search)
+    return cards
+
+
 def _switched(params: QueryDict, together: bool) -> str:
     """The address of the same list with its stories the other way, from its first page."""
     switched = _without(params, "page", "stories")
     if together:
         switched["stories"] = STORIES_APART
     return "?" + switched.urlencode() if switched else "?"
-
-
-def _cards(
-    request: HttpRequest, page: Page, articles: QuerySet, search, seconds: int, retold=None
-) -> "Cards":
-    """The articles on a page, in order: found (and for a search, ranked) once, then read
-    by id until the content changes, which any change to an article is (at most a minute
-    for an article whose scheduled time comes). With `retold` (the list, whose stories
-    are one card each), each comes with the others of the list that tell its story."""
-    found = []
-
-    def find() -> list[tuple[int, datetime, list[int]]]:
-        found.extend(page.object_list)
-        others = retold().same_stories([article.pk for article in found]) if retold else {}
-        return [(article.pk, article.updated_at, others.get(article.pk, [])) for article in found]
-
-    versions = remember(("list cards", request.path, request.GET.urlencode()), find, seconds)
-    prepare = partial(attach_snippets, query=search) if search else None
-    return Cards(versions, articles, prepare, fetched=found or None)
-
-
-class Cards(Sequence):
-    """The articles of a page: their versions are known first, to find the page's kept
-    cards; the articles themselves (and the others telling their stories) are fetched,
-    and prepared, only to render the cards."""
-
-    def __init__(self, versions, articles: QuerySet, prepare=None, fetched: list | None = None):
-        self.versions = versions
-        self._articles = articles
-        self._prepare = prepare
-        self._found = {article.pk: article for article in fetched or ()}
-        self._fetched = None
-
-    def __len__(self) -> int:
-        return len(self.versions)
-
-    def __getitem__(self, index):
-        if self._fetched is None:
-            self._fetched = self._fetch()
-        return self._fetched[index]
-
-    def _fetch(self) -> list:
-        found = dict(self._found)
-        wanted = [
-            pk
-            for first, _updated_at, others in self.versions
-            for pk in (first, *others)
-            if pk not in found
-        ]
-        if wanted:
-            found |= self._articles.in_bulk(wanted)
-        articles = []
-        for pk, _updated_at, others in self.versions:
-            if pk in found:
-                found[pk].told_also = [found[other] for other in others if other in found]
-                articles.append(found[pk])
-        if self._prepare:
-            self._prepare(articles)
-        return articles
-
-
-def _page_version(page: Page, search: SearchQuery | None) -> str:
-    versions = [
-        f"{pk}.{updated_at.timestamp()}" + "".join(f"+{other}" for other in others)
-        for pk, updated_at, others in page.object_list.versions
-    ]
-    return " ".join([search.text if search else "", *versions])
 
 
 class CountedPaginator(Paginator):
@@ -330,25 +286,23 @@ class CountedPaginator(Paginator):
             self.__dict__["count"] = count  # fills Paginator's cached_property
 
 
-def paginate(
-    articles: QuerySet, requested: str | None, count: int | None = None
-) -> tuple[Page, str]:
-    paginator = CountedPaginator(articles, settings.ARTICLES_PER_PAGE, count)
+def page_number(paginator: Paginator, requested: str | None) -> tuple[int, str]:
+    """The page a reader asked for, or the nearest there is, with what was wrong."""
     if requested in (None, ""):
-        return paginator.page(1), ""
+        return 1, ""
     try:
         number = int(requested)
     except ValueError:
-        return paginator.page(1), _("“%(page)s” is not a page number; here is the first page.") % {
+        return 1, _("“%(page)s” is not a page number; here is the first page.") % {
             "page": requested[:40]
         }
     if number < 1:
-        return paginator.page(1), _("Pages start at 1; here is the first page.")
+        return 1, _("Pages start at 1; here is the first page.")
     if number > paginator.num_pages:
-        return paginator.page(paginator.num_pages), _(
+        return paginator.num_pages, _(
             "There is no page %(page)s; the last page is %(last)s, shown here."
         ) % {"page": number, "last": paginator.num_pages}
-    return paginator.page(number), ""
+    return number, ""
 
 
 def facets(counts: dict, params: QueryDict) -> list[Facet]:

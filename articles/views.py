@@ -1,11 +1,8 @@
-from functools import partial
-
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from articles import glossary, topics
@@ -90,11 +87,9 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Article.objects.for_cards().with_entities([entity.pk]),
         topic=(topics.ENTITY, entity.pk),
     )
-    # found only when the entity's header, kept until the content changes, is rendered
-    related = SimpleLazyObject(partial(Entity.objects.mentioned_with, entity))
     context |= {
         "entity": entity,
-        "related": related,
+        "related": Entity.objects.mentioned_with(entity),
         "feeds": feed_choices(context["list_query"], entity),
     }
     return _list_page(request, "articles/entity.html", context)

@@ -37,15 +37,16 @@ SEARCHES = (
 )  # fmt: skip
 
 
+def busiest(model, field: str) -> list:
+    """The ADDRESSES topics of this kind with the most articles."""
+    counted = model.objects.annotate(n=Count(field)).filter(n__gt=0).order_by("-n")
+    return list(counted[:ADDRESSES])
+
+
 def addresses() -> dict[str, list[str]]:
     """ADDRESSES addresses of each kind of page, from what the corpus holds."""
-    busiest = (
-        lambda model, field: (  # noqa: E731
-            model.objects.annotate(n=Count(field)).filter(n__gt=0).order_by("-n")[:ADDRESSES]
-        )
-    )
     pages = Article.objects.published().count() // 20
-    tags, entities = list(busiest(Tag, "articles")), list(busiest(Entity, "mention"))
+    tags, entities = busiest(Tag, "articles"), busiest(Entity, "mention")
     categories = list(Category.objects.all())
     return {
         "home, page n": [f"/?page={n}" for n in _spread(2, min(pages, 500), ADDRESSES)],
