@@ -115,13 +115,13 @@ def weight_and_queries(path: str) -> tuple[int, str]:
     return len(gzip.compress(response.content)), " / ".join(map(str, counts))
 
 
-def run(seconds: int) -> list[dict] | str:
+def run(seconds: int, checkout: Path = ROOT) -> list[dict] | str:
     if not shutil.which("wrk"):
         return "wrk is not installed (Debian package `wrk`): load figures skipped."
     rows = []
     targets = pages()
     for label, cache_seconds in (("uncached", 0), ("cached", 60)):
-        with gunicorn(cache_seconds) as base:
+        with gunicorn(cache_seconds, checkout=checkout) as base:
             results = {}
             for name, path in targets.items():
                 wrk(base + path, 2)  # warm up every worker
