@@ -20,6 +20,6 @@ for path in / "$article" "/search/?q=Nh%E1%BA%ADt"; do
         const report = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
         const scores = Object.values(report.categories)
             .map((category) => `${category.title} ${Math.round(category.score * 100)}`);
-        console.log(`${process.argv[2]}: ${scores.join(", ")}`);
+        console.log(`${process.argv[2]}: ${scores.join(", ")} (Lighthouse ${report.lighthouseVersion})`);
     ' "$report" "$path"
 done

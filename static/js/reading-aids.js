@@ -29,7 +29,7 @@
     return block.querySelector("p[lang=" + language + "]:not(.missing)");
   }
 
-  function wrapSentences(paragraph, spans) {
+  function wrapSentences(paragraph, spans, links) {
     var walker = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT);
     var nodes = [];
     while (walker.nextNode()) { nodes.push(walker.currentNode); }
@@ -45,6 +45,7 @@
         var wrapped = document.createElement("span");
         wrapped.className = "sentence";
         wrapped.dataset.s = index;
+        if (links[index] !== undefined) { wrapped.dataset.link = links[index]; }
         wrapped.textContent = node.data.slice(from - start, to - start);
         pieces.appendChild(wrapped);
         cursor = to;
@@ -55,13 +56,23 @@
     });
   }
 
+  /* Which link each sentence of one side belongs to: a link pairs one or two sentences
+     of each side, [vi first, vi count, en first, en count]. */
+  function linksOf(sentences, side) {
+    var links = {};
+    (sentences[2] || []).forEach(function (link, number) {
+      for (var i = link[2 * side]; i < link[2 * side] + link[2 * side + 1]; i += 1) { links[i] = number; }
+    });
+    return links;
+  }
+
   blocks.forEach(function (block, number) {
     var sentences = alignment[number];
     if (!sentences) { return; }
     block.dataset.block = number;
     ["vi", "en"].forEach(function (language, side) {
       var paragraph = paragraphIn(block, language);
-      if (paragraph && sentences[side].length) { wrapSentences(paragraph, sentences[side]); }
+      if (paragraph && sentences[side].length) { wrapSentences(paragraph, sentences[side], linksOf(sentences, side)); }
     });
   });
 
@@ -77,22 +88,13 @@
     article.querySelectorAll("." + name).forEach(function (element) { element.classList.remove(name); });
   }
 
+  /* A sentence and its counterpart share their link (data-link, which words.js reads too). */
   function markCounterpart(event) {
-    var sentence = event.target.closest && event.target.closest(".sentence");
+    var sentence = event.target.closest && event.target.closest(".sentence[data-link]");
     clearMarks("counterpart");
     if (!sentence || !paired) { return; }
-    var block = sentence.closest("[data-block]");
-    var language = sentence.closest("p").lang;
-    var side = language === "vi" ? 0 : 2;
-    var index = Number(sentence.dataset.s);
-    (alignment[block.dataset.block][2] || []).forEach(function (link) {
-      if (index < link[side] || index >= link[side] + link[side + 1]) { return; }
-      var other = paragraphIn(block, language === "vi" ? "en" : "vi");
-      var otherSide = 2 - side;
-      if (!other) { return; }
-      sentencesOf(other, link[otherSide], link[otherSide + 1]).concat(sentencesOf(sentence.closest("p"), link[side], link[side + 1]))
-        .forEach(function (element) { element.classList.add("counterpart"); });
-    });
+    sentence.closest("[data-block]").querySelectorAll(".sentence[data-link='" + sentence.dataset.link + "']")
+      .forEach(function (element) { element.classList.add("counterpart"); });
   }
 
   blocksElement.addEventListener("mouseover", markCounterpart);

@@ -26,8 +26,31 @@
     return -1;
   }
 
-  function keyOf(text, lang) {
-    return (text.toLowerCase().match(lang === "vi" ? SYLLABLE : LETTERS) || []).join(" ");
+  function tokensOf(text, lang) {
+    return text.toLowerCase().match(lang === "vi" ? SYLLABLE : LETTERS) || [];
+  }
+
+  function keyOf(text, lang) { return tokensOf(text, lang).join(" "); }
+
+  /* English words and glosses compared alike, a plural as its singular: alliances, alliance. */
+  function englishStem(word) {
+    if (word.length > 4 && /ies$/.test(word)) { return word.slice(0, -3) + "y"; }
+    if (/(ss|x|z|ch|sh)es$/.test(word)) { return word.slice(0, -2); }
+    if (word.length > 3 && /[^su]s$/.test(word)) { return word.slice(0, -1); }
+    return word;
+  }
+
+  /* A meaning's glosses (and a name's other name) as phrases to find in the other
+     language: "defense, defence; national defense" is three; "(to) sign" is "sign". */
+  function glossPhrases(meaning, lang) {
+    return [meaning.g, meaning.t].join(";").split(/[;,]/).map(function (gloss) {
+      var tokens = tokensOf(gloss.replace(/\([^)]*\)/g, " "), lang);
+      if (lang === "en") {
+        if (tokens.length > 1 && /^(to|a|an|the)$/.test(tokens[0])) { tokens.shift(); }
+        tokens = tokens.map(englishStem);
+      }
+      return tokens;
+    }).filter(function (tokens) { return tokens.length; }).sort(function (a, b) { return b.length - a.length; });
   }
 
   /* --- An article -------------------------------------------------------------------- */
@@ -122,6 +145,65 @@
 
     function langOf(word) { return word.closest("[lang]").getAttribute("lang"); }
 
+    /* --- The tapped word's meaning, marked in the other language --------------------- */
+
+    var marked = [];
+
+    /* The words of the text beside the tapped word's in the other language: its
+       sentence's counterpart, where the alignment (reading-aids.js) paired it, or else the
+       whole paragraph, title or caption. None in a single-language mode. */
+    function counterpartWords(word) {
+      var other = langOf(word) === "vi" ? "en" : "vi";
+      var scope = word.closest(".blocks > *, .article-header, figcaption");
+      var text = scope && Array.prototype.filter.call(scope.querySelectorAll(TEXTS), function (el) {
+        return el.getAttribute("lang") === other;
+      })[0];
+      if (!text) { return []; }
+      var sentence = word.closest(".sentence[data-link]");
+      var paired = sentence && text.querySelectorAll(".sentence[data-link='" + sentence.dataset.link + "'] .word");
+      return Array.prototype.slice.call(paired && paired.length ? paired : text.querySelectorAll(".word"));
+    }
+
+    function wordTokens(word, lang) {
+      var tokens = tokensOf(word.textContent, lang);
+      if (lang !== "en") { return tokens; }
+      var lemma = ((data.en || {})[tokens.join(" ")] || {}).l;
+      return (lemma ? tokensOf(lemma, lang) : tokens).map(englishStem);
+    }
+
+    /* The run of whole words, from the first, that spells the phrase; none if none does. */
+    function spelled(words, tokens, phrase) {
+      var seen = [];
+      for (var i = 0; i < words.length && seen.length < phrase.length; i++) {
+        seen = seen.concat(tokens[i]);
+        if (seen.length === phrase.length && seen.join(" ") === phrase.join(" ")) { return words.slice(0, i + 1); }
+      }
+      return [];
+    }
+
+    function markMeaning(word, meaning) {
+      var words = counterpartWords(word);
+      if (!words.length) { return; }
+      var lang = langOf(words[0]);
+      var phrases = glossPhrases(meaning, lang);
+      var tokens = words.map(function (each) { return wordTokens(each, lang); });
+      for (var at = 0; at < words.length; at++) {
+        for (var p = 0; p < phrases.length; p++) {
+          var found = spelled(words.slice(at), tokens.slice(at), phrases[p]);
+          if (!found.length) { continue; }
+          marked = marked.concat(found);
+          at += found.length - 1;
+          break;
+        }
+      }
+      marked.forEach(function (each) { each.classList.add("gloss-match"); });
+    }
+
+    function unmarkMeaning() {
+      marked.forEach(function (each) { each.classList.remove("gloss-match"); });
+      marked = [];
+    }
+
     function markSaved() {
       var saved = savedWords();
       article.querySelectorAll(".word").forEach(function (word) {
@@ -194,22 +276,34 @@
       var save = part(".word-popover-save");
       save.setAttribute("aria-pressed", String(savedIndex(savedWords(), key, lang) >= 0));
       word.setAttribute("aria-expanded", "true");
+      if (known) { markMeaning(word, meaning); }
       popover.hidden = false;
       place(word);
       part(".word-popover-close").focus();
     }
 
+    function hidesMarks(left, top, width, height) {
+      return marked.some(function (each) {
+        var box = each.getBoundingClientRect();
+        return box.right > left && box.left < left + width && box.bottom > top && box.top < top + height;
+      });
+    }
+
+    /* Below the word, or above it when that keeps the marked words in sight. */
     function place(word) {
       var box = word.getBoundingClientRect();
-      var width = popover.offsetWidth;
-      var left = Math.max(8, Math.min(box.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - width - 8));
-      popover.style.left = left + "px";
-      popover.style.top = (box.bottom + window.scrollY + 6) + "px";
+      var width = popover.offsetWidth, height = popover.offsetHeight;
+      var left = Math.max(8, Math.min(box.left, document.documentElement.clientWidth - width - 8));
+      var top = box.bottom + 6, above = box.top - height - 6;
+      if (above >= 0 && hidesMarks(left, top, width, height) && !hidesMarks(left, above, width, height)) { top = above; }
+      popover.style.left = (left + window.scrollX) + "px";
+      popover.style.top = (top + window.scrollY) + "px";
     }
 
     function close(refocus) {
       if (!current) { return; }
       popover.hidden = true;
+      unmarkMeaning();
       current.setAttribute("aria-expanded", "false");
       if (refocus !== false) { current.focus(); }
       current = null;

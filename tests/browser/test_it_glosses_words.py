@@ -13,6 +13,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "000_c7c1a47f91e5f97c.txt"
 ALLIANCES = "Tokyo and Washington will deepen their alliances in the region."
+# The English of the sample's first two paragraphs; the second has two sentences, each
+# with a counterpart, and speaks of an alliance in both.
+MINISTERS = (
+    "The foreign and defense ministers of the United States and Japan met to discuss "
+    "stronger security ties, with a focus on Japan's role amid rising tension over Taiwan "
+    "and North Korea's missile threat."
+)
+ALLIANCE = (
+    "Blinken said the US–Japan alliance was “not only to strengthen the tools we have but "
+    "also to develop new ones”. He pointed to Russia building up troops against Ukraine, "
+    "Beijing's “provocative” actions toward Taiwan and North Korea's latest missile launch, "
+    "which test every alliance in the region."
+)
 
 
 @pytest.fixture
@@ -26,8 +39,9 @@ def sample_url(live_server):
     article = import_file(SAMPLE, publish=True).article
     article.title_en, article.lead_en = "Japan and the US", ALLIANCES
     article.save()
+    english = [MINISTERS, ALLIANCE]
     for paragraph in Paragraph.objects.filter(article=article):
-        paragraph.text_en = "The ministers met in Washington."
+        paragraph.text_en = english.pop(0) if english else "The ministers met in Washington."
         paragraph.save()
     return live_server.url + article.get_absolute_url()
 
@@ -42,6 +56,7 @@ def click_text(page, selector: str, text: str) -> None:
             while (walker.nextNode()) {
                 const at = walker.currentNode.data.indexOf(text);
                 if (at < 0) continue;
+                walker.currentNode.parentElement.scrollIntoView({block: "center"});
                 const range = document.createRange();
                 range.setStart(walker.currentNode, at);
                 range.setEnd(walker.currentNode, at + text.length);
@@ -56,18 +71,25 @@ def click_text(page, selector: str, text: str) -> None:
 
 def test_tapping_a_vietnamese_word_shows_its_meaning_and_saving_keeps_it(page, sample_url):
     page.goto(sample_url + "?view=parallel")
-    click_text(page, ".blocks .lead p[lang=vi]", "quốc phòng")
+    click_text(page, ".blocks .pair:nth-child(2) p[lang=vi]", "quốc phòng")
 
     dialog = page.get_by_role("dialog")
     expect(dialog.locator(".word-popover-glosses")).to_contain_text("defense")
     expect(dialog.locator("#word-popover-word")).to_have_text("quốc phòng")  # the whole word
     assert page.evaluate("document.activeElement.closest('[role=dialog]') !== null")
-    results = Axe().run(page)  # the dialog open
+    ministers = page.locator(".blocks .pair:nth-child(2) p[lang=en]")
+    expect(ministers.locator(".gloss-match")).to_have_text(["defense"])  # in the English
+    results = Axe().run(page)  # the dialog open, its meaning marked
     assert results.violations_count == 0, results.generate_report()
+    page.emulate_media(color_scheme="dark")
+    results = Axe().run(page, context=".blocks .pair:nth-child(2)")
+    assert results.violations_count == 0, results.generate_report()
+    page.emulate_media(color_scheme="light")
 
     dialog.get_by_role("button", name="Lưu vào từ của tôi").click()
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
+    expect(page.locator(".gloss-match")).to_have_count(0)
     assert page.evaluate("document.activeElement.textContent") == "quốc phòng"
 
     page.get_by_role("link", name="Từ của tôi").click()
@@ -110,3 +132,19 @@ def test_an_english_word_is_glossed_by_its_lemma_and_an_unknown_one_offers_its_p
     assert page.evaluate("document.activeElement.textContent") == "in"
     page.keyboard.press("Enter")
     expect(dialog.locator("#word-popover-word")).to_have_text("in")
+
+
+def test_a_tapped_word_marks_its_meaning_in_the_counterpart_sentence_only(page, sample_url):
+    page.goto(sample_url + "?view=interleaved")
+    vietnamese = page.locator(".blocks .pair:nth-child(3) p[lang=vi]")
+    english = page.locator(".blocks .pair:nth-child(3) p[lang=en]")
+    second_sentence = english.locator(".sentence", has_text="every alliance")
+
+    click_text(page, ".blocks .pair:nth-child(3) p[lang=vi]", "liên minh")
+    expect(english.locator(".gloss-match")).to_have_text(["alliance"])
+    expect(second_sentence).to_contain_text("alliance")
+    expect(second_sentence.locator(".gloss-match")).to_have_count(0)
+
+    click_text(page, ".blocks .pair:nth-child(3) p[lang=en]", "alliance")  # and the other way
+    expect(vietnamese.locator(".gloss-match")).to_have_text(["liên minh"])
+    expect(english.locator(".gloss-match")).to_have_count(0)
