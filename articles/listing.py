@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -141,31 +142,72 @@ class ListQuery:
         return active
 
 
-def article_list(
-    request: HttpRequest,
-    articles: QuerySet,
-    search: SearchQuery | None = None,
-    topic: tuple[int, int] = topics.EVERY_ARTICLE,
-) -> dict:
-    """The template context for a filtered, paginated list of the given articles, those
-    of `topic`; with a search, of those that match it, best first unless the reader chose
-    an order.
+@dataclass(frozen=True)
+class RenderedList:
+    """A list's part of its page, rendered, with what the rest of the page needs of it."""
 
-    What a list costs, its summary (count and facets) and the ids of a page's cards, is
-    kept until the content changes, for every reader who asks for the list in the site's
-    own words; the cards themselves are read by id."""
-    params = request.GET  # NUL characters were replaced by CleanQueryStringMiddleware
-    asked = ListQuery(params, articles, search)
+    html: str
+    shown_as_asked: bool  # whether the page may be kept, by any cache, for others
+    article_count: int
+    search_capped: bool
+
+
+TOPIC_KINDS = {Category: topics.CATEGORY, Tag: topics.TAG, Entity: topics.ENTITY}
+
+
+def list_page(
+    request: HttpRequest, articles: QuerySet, search: SearchQuery | None = None, topic=None
+) -> dict:
+    """The template context of a list page: the given articles, those of `topic` (a
+    category, tag or entity) if any, filtered as the address asks; with a search, those
+    that match it, best first unless the reader chose an order.
+
+    The list itself (its count, facets, chips and page of cards) is rendered once and kept
+    until the content changes, for every reader who asks for it in the site's own words."""
+    from articles.feeds import feed_choices
+
+    asked = ListQuery(request.GET, articles, search)
+    feeds = feed_choices(asked, topic)
+    counted = (TOPIC_KINDS[type(topic)], topic.pk) if topic else topics.EVERY_ARTICLE
+
+    def render() -> RenderedList:
+        context = article_list(request, asked, counted) | {"feeds": feeds}
+        return RenderedList(
+            render_to_string("includes/_article_list.html", context, request),
+            context["shown_as_asked"],
+            context["article_count"],
+            context["search_capped"],
+        )
+
+    rendered = remember(
+        ("list", request.path, request.GET.urlencode(), get_language()),
+        render,
+        seconds=SUMMARY_SECONDS,
+        keep=lambda rendered: rendered.shown_as_asked,
+    )
+    return {
+        "list_query": asked,
+        "feeds": feeds,
+        "list_html": rendered.html,
+        "shown_as_asked": rendered.shown_as_asked,
+        "article_count": rendered.article_count,
+        "search_capped": rendered.search_capped,
+    }
+
+
+def article_list(request: HttpRequest, asked: ListQuery, topic: tuple[int, int]) -> dict:
+    """The template context of a list (includes/_article_list.html): its count and facets,
+    kept for the other pages of the list, its chips, and a page of its cards."""
+    params, search = asked.params, asked.search
     together = params.get("stories") != STORIES_APART
     page_query = _without(params, "page").urlencode()  # the list, whichever page of it
-    kept_seconds = SUMMARY_SECONDS if asked.spelled else 0
     summary = (
         ListSummary([], 0, 0, 0)
         if asked.problems
         else remember(
             ("list summary", request.path, page_query, get_language()),
             lambda: summarise(asked.matching(), params, asked.topic(topic)),
-            seconds=kept_seconds,
+            seconds=SUMMARY_SECONDS if asked.spelled else 0,
         )
     )
     # stories are grouped only in a list that tells one more than once
@@ -173,18 +215,10 @@ def article_list(
     cards = summary.count - summary.told_again if together else summary.count
     paginator = CountedPaginator(range(cards), settings.ARTICLES_PER_PAGE, cards)
     number, page_problem = page_number(paginator, params.get("page"))
-    shown_as_asked = asked.spelled and params.get("page", str(number)) == str(number)
-    fetched = {}  # the articles read to find the page's ids, read once
-    card_ids = remember(
-        ("list cards", request.path, page_query, number),
-        lambda: _card_ids(asked, paginator, number, grouped, fetched),
-        seconds=kept_seconds if shown_as_asked else 0,
-    )
     page = paginator.page(number)
-    page.object_list = _cards(card_ids, articles, search, fetched)
+    page.object_list = _cards(asked, paginator, number, grouped)
     return {
-        # whether the page may be kept by the page cache for others
-        "shown_as_asked": shown_as_asked,
+        "shown_as_asked": asked.spelled and params.get("page", str(number)) == str(number),
         "list_query": asked,
         "filter": asked.filterset,
         "page": page,
@@ -235,37 +269,23 @@ def summarise(articles: QuerySet, params: QueryDict, topic=None) -> ListSummary:
     return ListSummary(facets(counts, params), scanned, count, articles.told_again())
 
 
-def _card_ids(
-    asked: ListQuery, paginator: Paginator, number: int, grouped: bool, fetched: dict
-) -> list[tuple[int, list[int]]]:
-    """The ids of a page's articles, in order, each with the ids of the others in the
-    list that tell its story when stories are grouped: one card each. The articles are
-    put in `fetched`."""
+def _cards(asked: ListQuery, paginator: Paginator, number: int, grouped: bool) -> list:
+    """A page's articles, in order, each with `told_also`: the others in the list that tell
+    its story when stories are grouped (one card each); for a search, with snippets of
+    their matches."""
     if asked.problems:
         return []
     listed = asked.matching()
     shown = listed.one_per_story() if grouped else listed
     start = (number - 1) * paginator.per_page
-    fetched |= {article.pk: article for article in shown[start : start + paginator.per_page]}
-    others = listed.same_stories(fetched) if grouped else {}
-    return [(pk, others.get(pk, [])) for pk in fetched]
-
-
-def _cards(
-    card_ids: list[tuple[int, list[int]]], articles: QuerySet, search, fetched: dict
-) -> list:
-    """The page's articles in order, each with `told_also`, the others telling its story;
-    for a search, with snippets of their matches. Those not `fetched` already are read by
-    id."""
-    wanted = [pk for first, others in card_ids for pk in (first, *others) if pk not in fetched]
-    found = {**fetched, **(articles.in_bulk(wanted) if wanted else {})}
-    cards = []
-    for pk, others in card_ids:
-        if pk in found:  # unless it was taken down since its id was kept
-            found[pk].told_also = [found[other] for other in others if other in found]
-            cards.append(found[pk])
-    if search:
-        attach_snippets(cards, query=search)
+    cards = list(shown[start : start + paginator.per_page])
+    others = listed.same_stories([card.pk for card in cards]) if grouped else {}
+    if others:
+        told = asked.articles.in_bulk([pk for pks in others.values() for pk in pks])
+        for card in cards:
+            card.told_also = [told[pk] for pk in others.get(card.pk, []) if pk in told]
+    if asked.search:
+        attach_snippets(cards, query=asked.search)
     return cards
 
 

@@ -5,9 +5,8 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
-from articles import glossary, topics
-from articles.feeds import feed_choices
-from articles.listing import LIST_INPUT, SEARCH_INPUT, article_list
+from articles import glossary
+from articles.listing import LIST_INPUT, SEARCH_INPUT, list_page
 from articles.models import Article, Category, Entity, Tag
 from articles.reading import article_page
 from articles.search.query import parse_query
@@ -28,9 +27,8 @@ ARTICLE_INPUT = PageInput(
 
 @cache_anonymous_page(reads=LIST_INPUT)
 def home(request: HttpRequest) -> HttpResponse:
-    context = article_list(request, Article.objects.for_cards())
-    context["feeds"] = feed_choices(context["list_query"])
-    return _list_page(request, "articles/home.html", context)
+    context = list_page(request, Article.objects.for_cards())
+    return _render_list(request, "articles/home.html", context)
 
 
 @cache_anonymous_page(reads=SEARCH_INPUT)
@@ -38,8 +36,7 @@ def search(request: HttpRequest) -> HttpResponse:
     query = parse_query(request.GET.get("q"))
     context = {"query": query, "shown_as_asked": "q" not in request.GET}
     if query.is_searchable:
-        context |= article_list(request, Article.objects.for_cards(), search=query)
-        context["feeds"] = feed_choices(context["list_query"])
+        context |= list_page(request, Article.objects.for_cards(), search=query)
         as_typed = request.GET.copy()
         as_typed.pop("page", None)
         as_typed["literal"] = "1"
@@ -47,8 +44,8 @@ def search(request: HttpRequest) -> HttpResponse:
             "reading": context["list_query"].reading,
             "as_typed_query": as_typed.urlencode(),
         }
-        context["suggestions"] = did_you_mean(query, found=context["page"].paginator.count)
-    return _list_page(request, "articles/search.html", context)
+        context["suggestions"] = did_you_mean(query, found=context["article_count"])
+    return _render_list(request, "articles/search.html", context)
 
 
 def search_suggestions(request: HttpRequest) -> JsonResponse:
@@ -60,42 +57,31 @@ def search_suggestions(request: HttpRequest) -> JsonResponse:
 @cache_anonymous_page(reads=LIST_INPUT)
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
-    context = article_list(
-        request,
-        Article.objects.for_cards().in_category(category),
-        topic=(topics.CATEGORY, category.pk),
-    )
-    context |= {"category": category, "feeds": feed_choices(context["list_query"], category)}
-    return _list_page(request, "articles/category.html", context)
+    context = list_page(request, Article.objects.for_cards().in_category(category), topic=category)
+    context["category"] = category
+    return _render_list(request, "articles/category.html", context)
 
 
 @cache_anonymous_page(reads=LIST_INPUT)
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag.objects.visible_to(request.user), slug=slug)
-    context = article_list(
-        request, Article.objects.for_cards().with_tags([tag.pk]), topic=(topics.TAG, tag.pk)
-    )
-    context |= {"tag": tag, "feeds": feed_choices(context["list_query"], tag)}
-    return _list_page(request, "articles/tag.html", context)
+    context = list_page(request, Article.objects.for_cards().with_tags([tag.pk]), topic=tag)
+    context["tag"] = tag
+    return _render_list(request, "articles/tag.html", context)
 
 
 @cache_anonymous_page(reads=LIST_INPUT)
 def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     entity = get_object_or_404(Entity.objects.visible_to(request.user), slug=slug)
-    context = article_list(
-        request,
-        Article.objects.for_cards().with_entities([entity.pk]),
-        topic=(topics.ENTITY, entity.pk),
+    context = list_page(
+        request, Article.objects.for_cards().with_entities([entity.pk]), topic=entity
     )
-    context |= {
-        "entity": entity,
-        "related": Entity.objects.mentioned_with(entity),
-        "feeds": feed_choices(context["list_query"], entity),
-    }
-    return _list_page(request, "articles/entity.html", context)
+    related = remember(("mentioned with", entity.pk), lambda: Entity.objects.mentioned_with(entity))
+    context |= {"entity": entity, "related": related}
+    return _render_list(request, "articles/entity.html", context)
 
 
-def _list_page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+def _render_list(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     """A list page; one whose address asks for it in words the site does not use (a filter
     naming nothing, a page past the end) is not kept by any cache."""
     response = render(request, template, context)

@@ -1,6 +1,6 @@
 """The first reader of a page: each list, search, category, tag and entity page at an
 address no cache has seen, over HTTP (gunicorn with 2 workers, DEBUG off, the page
-cache on), with the database warm; beside the next reader of the same address.
+cache on, Redis), with the database warm; beside the next reader of the same address.
 
 Each address is asked three times: once to warm the database, once as the first reader
 after a change to the content (which makes every cached page and part of a page stale),
@@ -16,17 +16,15 @@ change reaches the server.
 
 import argparse
 import os
+import socket
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from django.db.models import Count
-
-from articles.models import Article, Category, Entity, Tag
-from benchmarks.load import ROOT, gunicorn
 from benchmarks.timing import quantile, table
-from newsreader.pagecache import content_changed
+
+ROOT = Path(__file__).resolve().parent.parent
 
 ADDRESSES = 40  # of each kind of page
 WORKERS = 2
@@ -39,14 +37,18 @@ SEARCHES = (
 
 def busiest(model, field: str) -> list:
     """The ADDRESSES topics of this kind with the most articles."""
+    from django.db.models import Count
+
     counted = model.objects.annotate(n=Count(field)).filter(n__gt=0).order_by("-n")
     return list(counted[:ADDRESSES])
 
 
 def addresses() -> dict[str, list[str]]:
     """ADDRESSES addresses of each kind of page, from what the corpus holds."""
+    from articles.models import Article, Category, Entity, Tag
+
     pages = Article.objects.published().count() // 20
-    tags, entities = busiest(Tag, "articles"), busiest(Entity, "mention")
+    tags, entities = busiest(Tag, "articles"), busiest(Entity, "mentions")
     categories = list(Category.objects.all())
     return {
         "home, page n": [f"/?page={n}" for n in _spread(2, min(pages, 500), ADDRESSES)],
@@ -70,6 +72,15 @@ def addresses() -> dict[str, list[str]]:
     }
 
 
+def local_redis() -> str:
+    """The address of a Redis on this machine's usual port, if one answers there."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return ""
+    return "redis://127.0.0.1:6379/3"
+
+
 def _spread(first: int, last: int, count: int) -> list[int]:
     step = max(1, (last - first) // max(1, count - 1))
     return list(range(first, last + 1, step))[:count]
@@ -82,7 +93,17 @@ def _milliseconds(url: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def run(checkout: Path = ROOT) -> list[dict]:
+TITLE = f"First reader over HTTP: gunicorn with {WORKERS} workers, a warm database"
+
+
+def run(checkout: Path = ROOT) -> list[dict] | str:
+    from django.conf import settings
+
+    from benchmarks.load import gunicorn
+    from newsreader.pagecache import content_changed
+
+    if not settings.REDIS_URL:
+        return "No Redis (REDIS_URL) to share with the server: first-reader figures skipped."
     rows = []
     with gunicorn(page_cache_seconds=300, workers=WORKERS, checkout=checkout) as base:
         healthz = [_milliseconds(base + "/healthz") for _ in range(100)]
@@ -114,11 +135,10 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--checkout", type=Path, default=ROOT)
     options = parser.parse_args()
-    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
+    os.environ.setdefault("REDIS_URL", local_redis())
     use_bench_database(options.articles)
     fill_to(options.articles)
-    title = f"First reader over HTTP: gunicorn with {WORKERS} workers, a warm database"
-    print(table(title, run(options.checkout.resolve())))
+    print(table(TITLE, run(options.checkout.resolve())))
 
 
 if __name__ == "__main__":

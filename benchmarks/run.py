@@ -11,9 +11,11 @@ synthetic articles and kept for later runs.
 """
 
 import argparse
+import os
 import platform
 import time
 
+from benchmarks import first_reader
 from benchmarks.setup import use_bench_database
 from benchmarks.timing import table
 
@@ -51,6 +53,7 @@ def main() -> None:
     parser.add_argument("--ingest-items", type=int, default=100_000, help="NDJSON lines")
     options = parser.parse_args()
 
+    os.environ.setdefault("REDIS_URL", first_reader.local_redis())
     use_bench_database(options.articles)
     from benchmarks import (
         alignment,
@@ -89,6 +92,7 @@ def main() -> None:
         print(table("Ingestion: NDJSON with entity linking", ingest.run(options.ingest_items)))
         print(table("Stories: found when articles are saved", stories.run()))
     if not options.skip_load:
+        print(table(first_reader.TITLE, first_reader.run()))
         print(load_table(load.run(options.load_seconds)))
     print(f"_Total {time.perf_counter() - started:.0f} s._")
 

@@ -86,10 +86,10 @@ def version() -> int:
     return _this_request.version
 
 
-def remember(parts: tuple, compute, seconds: int = FRAGMENT_SECONDS):
+def remember(parts: tuple, compute, seconds: int = FRAGMENT_SECONDS, keep=None):
     """compute()'s value, kept until the content changes (or for `seconds`; with 0, not
-    kept at all): for parts of pages that are dear to make and the same for every reader
-    who asks alike."""
+    kept at all; nor when keep(value) says not to): for parts of pages that are dear to
+    make and the same for every reader who asks alike."""
     if not seconds:
         return compute()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -97,7 +97,8 @@ def remember(parts: tuple, compute, seconds: int = FRAGMENT_SECONDS):
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, seconds)
+        if keep is None or keep(value):
+            cache.set(key, value, seconds)
     return value
 
 

@@ -263,7 +263,7 @@ def test_the_copy_served_while_the_database_is_down_says_how_old_it_is(
     def database_down(*args, **kwargs):
         raise OperationalError("the database is unreachable")
 
-    monkeypatch.setattr("articles.views.article_list", database_down)
+    monkeypatch.setattr("articles.views.list_page", database_down)
     response = client.get("/")
 
     assert response["Age"] == "90"

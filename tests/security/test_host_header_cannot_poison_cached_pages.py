@@ -78,7 +78,7 @@ def test_the_copy_kept_for_an_outage_is_not_the_forged_one(client, article, monk
     def database_down(*args, **kwargs):
         raise OperationalError("the database is unreachable")
 
-    monkeypatch.setattr("articles.views.article_list", database_down)
+    monkeypatch.setattr("articles.views.list_page", database_down)
     response = client.get("/?sort=oldest")
 
     assert response["Cache-Control"] == "no-store"  # the copy kept for outages
