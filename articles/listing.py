@@ -152,7 +152,7 @@ class RenderedList:
     search_capped: bool
 
 
-TOPIC_KINDS = {Category: topics.CATEGORY, Tag: topics.TAG, Entity: topics.ENTITY}
+COUNTED_AS = {Category: topics.CATEGORY, Tag: topics.TAG, Entity: topics.ENTITY}
 
 
 def list_page(
@@ -168,7 +168,7 @@ def list_page(
 
     asked = ListQuery(request.GET, articles, search)
     feeds = feed_choices(asked, topic)
-    counted = (TOPIC_KINDS[type(topic)], topic.pk) if topic else topics.EVERY_ARTICLE
+    counted = (COUNTED_AS[type(topic)], topic.pk) if topic else topics.EVERY_ARTICLE
 
     def render() -> RenderedList:
         context = article_list(request, asked, counted) | {"feeds": feeds}

@@ -6,9 +6,9 @@ articles have both. Triggers on the article table keep it: each INSERT, UPDATE o
 statement adds and takes away the pairs of the rows it published or unpublished, or whose
 topics it changed, in the same transaction, so no write path can forget it.
 
-A list of every article, or of one topic (a category, tag, entity or source page, or the
-home page filtered by one of them), reads its count and facets from the pairs of its
-topic: a few thousand index entries at most, however many articles it holds. Articles
+A list of every article, or of one topic (a category, tag or entity page, or the home
+page filtered by one of them or by a source), reads its count and facets from the pairs
+of its topic: a few thousand index entries at most, however many articles it holds. Articles
 published for a later time are counted by the triggers already, and subtracted when read.
 """
 
