@@ -3,9 +3,7 @@
 import html
 import re
 import unicodedata
-from functools import partial
 
-from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
@@ -22,18 +20,11 @@ _KEEPS_FINAL_S_AFTER = "siu"  # press, crisis, status: the s is not a plural end
 
 
 def attach_snippets(articles, query: SearchQuery) -> None:
-    """Give each article of a results page a highlighted excerpt, made when a page first
-    shows one (cards kept from an earlier rendering need none): one query for the page."""
-    made: dict[int, tuple[SafeString, str]] = {}
-
-    def snippet(article) -> tuple[SafeString, str]:
-        if not made:
-            made.update(_snippets(articles, query))
-        return made[article.pk]
-
+    """Give each article of a results page a highlighted excerpt, and its language: one
+    query for the page."""
+    snippets = _snippets(articles, query) if articles else {}
     for article in articles:
-        article.snippet = SimpleLazyObject(partial(lambda a: snippet(a)[0], article))
-        article.snippet_language = SimpleLazyObject(partial(lambda a: snippet(a)[1], article))
+        article.snippet, article.snippet_language = snippets[article.pk]
 
 
 def _snippets(articles, query: SearchQuery) -> dict[int, tuple[SafeString, str]]:
