@@ -40,20 +40,29 @@ CREATE OR REPLACE FUNCTION newsreader_topics(
 $$;
 """
 
+_TOPIC_COLUMNS = ("source_id", "category_ids", "tag_ids", "entity_ids")
+
+
+def _columns(row: str) -> str:
+    """The topic columns of a row ("o.source_id, o.category_ids, …")."""
+    return ", ".join(f"{row}.{column}" for column in _TOPIC_COLUMNS)
+
+
+def _pairs_of(row: str) -> str:
+    """The pairs of a row's topics, as two sets of them to join: `one` and `other`."""
+    return f"newsreader_topics({_columns(row)}) AS one, newsreader_topics({_columns(row)}) AS other"
+
+
 # the rows a statement counted in (+1) or out (-1): transition tables, named by the triggers
-_TOPIC_COLUMNS = "source_id, category_ids, tag_ids, entity_ids"
-_CHANGED_TOPICS = (
-    "(n.status, n.source_id, n.category_ids, n.tag_ids, n.entity_ids) IS DISTINCT FROM "
-    "(o.status, o.source_id, o.category_ids, o.tag_ids, o.entity_ids)"
-)
+_CHANGED_TOPICS = f"(n.status, {_columns('n')}) IS DISTINCT FROM (o.status, {_columns('o')})"
 _COUNTED_ROWS = {
-    "INSERT": f"SELECT 1 AS sign, {_TOPIC_COLUMNS} FROM new_rows WHERE status = '{PUBLISHED}'",
-    "DELETE": f"SELECT -1 AS sign, {_TOPIC_COLUMNS} FROM old_rows WHERE status = '{PUBLISHED}'",
+    "INSERT": f"SELECT 1 AS sign, {_columns('n')} FROM new_rows n WHERE n.status = '{PUBLISHED}'",
+    "DELETE": f"SELECT -1 AS sign, {_columns('o')} FROM old_rows o WHERE o.status = '{PUBLISHED}'",
     "UPDATE": (
-        "SELECT -1 AS sign, o.source_id, o.category_ids, o.tag_ids, o.entity_ids "
+        f"SELECT -1 AS sign, {_columns('o')} "
         f"FROM old_rows o JOIN new_rows n USING (id) WHERE o.status = '{PUBLISHED}' "
         f"AND {_CHANGED_TOPICS} UNION ALL "
-        "SELECT 1, n.source_id, n.category_ids, n.tag_ids, n.entity_ids "
+        f"SELECT 1, {_columns('n')} "
         f"FROM old_rows o JOIN new_rows n USING (id) WHERE n.status = '{PUBLISHED}' "
         f"AND {_CHANGED_TOPICS}"
     ),
@@ -79,11 +88,7 @@ BEGIN
     EXECUTE format(
         'INSERT INTO articles_topicpair AS kept (kind, value, other_kind, other_value, articles)
          SELECT one.kind, one.value, other.kind, other.value, sum(counted.sign)
-         FROM (%s) AS counted,
-              newsreader_topics(counted.source_id, counted.category_ids, counted.tag_ids,
-                                counted.entity_ids) AS one,
-              newsreader_topics(counted.source_id, counted.category_ids, counted.tag_ids,
-                                counted.entity_ids) AS other
+         FROM (%s) AS counted, {_pairs_of("counted")}
          GROUP BY 1, 2, 3, 4 HAVING sum(counted.sign) <> 0
          ORDER BY 1, 2, 3, 4
          ON CONFLICT (kind, value, other_kind, other_value)
@@ -116,11 +121,7 @@ DROP FUNCTION IF EXISTS newsreader_topics(bigint, bigint[], bigint[], bigint[]);
 
 _PAIRS_OF_STORED_ARTICLES = f"""
 SELECT one.kind, one.value, other.kind, other.value, count(*)
-FROM articles_article AS article,
-     newsreader_topics(article.source_id, article.category_ids, article.tag_ids,
-                       article.entity_ids) AS one,
-     newsreader_topics(article.source_id, article.category_ids, article.tag_ids,
-                       article.entity_ids) AS other
+FROM articles_article AS article, {_pairs_of("article")}
 WHERE article.status = '{PUBLISHED}'
 GROUP BY 1, 2, 3, 4
 """
@@ -147,18 +148,14 @@ def kept_and_recounted() -> tuple[set, set]:
 # articles, less those published for a later time.
 _FACETS = f"""
 WITH later AS (
-    SELECT {_TOPIC_COLUMNS} FROM articles_article
+    SELECT {", ".join(_TOPIC_COLUMNS)} FROM articles_article
     WHERE status = '{PUBLISHED}' AND published_at > %(now)s
 ), counts AS (
     SELECT other_kind AS kind, other_value AS value, articles
     FROM articles_topicpair WHERE kind = %(kind)s AND value = %(value)s
     UNION ALL
     SELECT other.kind, other.value, -count(*)
-    FROM later,
-         newsreader_topics(later.source_id, later.category_ids, later.tag_ids,
-                           later.entity_ids) AS one,
-         newsreader_topics(later.source_id, later.category_ids, later.tag_ids,
-                           later.entity_ids) AS other
+    FROM later, {_pairs_of("later")}
     WHERE one.kind = %(kind)s AND one.value = %(value)s
     GROUP BY 1, 2
 ), summed AS (
