@@ -201,12 +201,13 @@ def article_list(request: HttpRequest, asked: ListQuery, topic: tuple[int, int])
     params, search = asked.params, asked.search
     together = params.get("stories") != STORIES_APART
     page_query = _without(params, "page").urlencode()  # the list, whichever page of it
+    listed = asked.matching()
     summary = (
         ListSummary([], 0, 0, 0)
         if asked.problems
         else remember(
             ("list summary", request.path, page_query, get_language()),
-            lambda: summarise(asked.matching(), params, asked.topic(topic)),
+            lambda: summarise(listed, params, asked.topic(topic)),
             seconds=SUMMARY_SECONDS if asked.spelled else 0,
         )
     )
@@ -216,7 +217,7 @@ def article_list(request: HttpRequest, asked: ListQuery, topic: tuple[int, int])
     paginator = CountedPaginator(range(cards), settings.ARTICLES_PER_PAGE, cards)
     number, page_problem = page_number(paginator, params.get("page"))
     page = paginator.page(number)
-    page.object_list = _cards(asked, paginator, number, grouped)
+    page.object_list = [] if asked.problems else _cards(asked, listed, paginator, number, grouped)
     return {
         "shown_as_asked": asked.spelled and params.get("page", str(number)) == str(number),
         "list_query": asked,
@@ -269,13 +270,12 @@ def summarise(articles: QuerySet, params: QueryDict, topic=None) -> ListSummary:
     return ListSummary(facets(counts, params), scanned, count, articles.told_again())
 
 
-def _cards(asked: ListQuery, paginator: Paginator, number: int, grouped: bool) -> list:
-    """A page's articles, in order, each with `told_also`: the others in the list that tell
-    its story when stories are grouped (one card each); for a search, with snippets of
-    their matches."""
-    if asked.problems:
-        return []
-    listed = asked.matching()
+def _cards(
+    asked: ListQuery, listed: QuerySet, paginator: Paginator, number: int, grouped: bool
+) -> list:
+    """Page `number` of the `listed` articles, in order, each with `told_also`: the others
+    in the list that tell its story when stories are grouped (one card each); for a
+    search, with snippets of their matches."""
     shown = listed.one_per_story() if grouped else listed
     start = (number - 1) * paginator.per_page
     cards = list(shown[start : start + paginator.per_page])
