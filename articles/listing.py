@@ -1,5 +1,6 @@
 """Everything an article list page shows: filters, active chips, facet counts and a page."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +15,13 @@ from django.utils.translation import gettext as _
 from articles import topics
 from articles.filters import ArticleFilter, SearchFilter
 from articles.models import Category, Entity, Source, Tag
-from articles.querysets import FACET_WINDOW, SEARCH_CANDIDATES, with_counts
+from articles.querysets import (
+    FACET_ARRAYS,
+    FACET_WINDOW,
+    SEARCH_CANDIDATES,
+    Listed,
+    with_counts,
+)
 from articles.search.highlight import attach_snippets
 from articles.search.query import SearchQuery
 from articles.search.reading import read
@@ -207,7 +214,11 @@ def article_list(request: HttpRequest, asked: ListQuery, topic: tuple[int, int])
         if asked.problems
         else remember(
             ("list summary", request.path, page_query, get_language()),
-            lambda: summarise(listed, params, asked.topic(topic)),
+            lambda: (
+                summarise_matches(listed, params, together)
+                if search
+                else summarise(listed, params, asked.topic(topic))
+            ),
             seconds=SUMMARY_SECONDS if asked.spelled else 0,
         )
     )
@@ -217,7 +228,13 @@ def article_list(request: HttpRequest, asked: ListQuery, topic: tuple[int, int])
     paginator = CountedPaginator(range(cards), settings.ARTICLES_PER_PAGE, cards)
     number, page_problem = page_number(paginator, params.get("page"))
     page = paginator.page(number)
-    page.object_list = [] if asked.problems else _cards(asked, listed, paginator, number, grouped)
+    if asked.problems:
+        page.object_list = []
+    elif search:
+        start = (number - 1) * paginator.per_page
+        page.object_list = _cards_by_id(asked, summary.cards[start : start + paginator.per_page])
+    else:
+        page.object_list = _cards(asked, listed, paginator, number, grouped)
     return {
         "shown_as_asked": asked.spelled and params.get("page", str(number)) == str(number),
         "list_query": asked,
@@ -254,6 +271,8 @@ class ListSummary:
     scanned: int  # the articles the facets counted (all, or the latest FACET_WINDOW)
     count: int  # articles
     told_again: int  # articles another one stands for when each story is one card
+    # a search's cards in order, each the ids of its article and of the others it stands for
+    cards: tuple[tuple[int, ...], ...] = ()
 
 
 def summarise(articles: QuerySet, params: QueryDict, topic=None) -> ListSummary:
@@ -270,12 +289,54 @@ def summarise(articles: QuerySet, params: QueryDict, topic=None) -> ListSummary:
     return ListSummary(facets(counts, params), scanned, count, articles.told_again())
 
 
+def summarise_matches(matches: QuerySet, params: QueryDict, together: bool) -> ListSummary:
+    """The facets, count and cards of a search's matches, ranked once. They are a few
+    hundred at most (ArticleQuerySet.search() bounds them), so all of them are counted, and
+    each page of them is read by id."""
+    listed = matches.listed()
+    counted = {"source_id": Counter(row.source_id for row in listed if row.source_id)} | {
+        field: Counter(pk for row in listed for pk in getattr(row, field)) for field in FACET_ARRAYS
+    }
+    counts = {"rows": [(None, len(listed))]} | {
+        field: sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:FACET_SIZE]
+        for field, counter in counted.items()
+    }
+    stories = _by_story(listed)
+    cards = (
+        tuple(tuple(stories[row.story]) for row in listed if stories[row.story][0] == row.pk)
+        if together
+        else tuple((row.pk,) for row in listed)
+    )
+    told_again = len(listed) - len(stories)
+    return ListSummary(facets(counts, params), len(listed), len(listed), told_again, cards)
+
+
+def _by_story(listed: list[Listed]) -> dict[int, list[int]]:
+    """The articles of each story among these, latest first: the first stands for it."""
+    stories: dict[int, list[int]] = {}
+    for row in sorted(listed, key=lambda row: (row.published_at, row.pk), reverse=True):
+        stories.setdefault(row.story, []).append(row.pk)
+    return stories
+
+
+def _cards_by_id(asked: ListQuery, cards: tuple[tuple[int, ...], ...]) -> list:
+    """A page of a search's cards, given by id, each with the others that tell its story
+    and snippets of its matches."""
+    found = asked.articles.in_bulk([pk for card in cards for pk in card])
+    shown = []
+    for pk, *others in cards:
+        if pk in found:
+            shown.append(found[pk])
+            found[pk].told_also = [found[other] for other in others if other in found]
+    attach_snippets(shown, query=asked.search)
+    return shown
+
+
 def _cards(
     asked: ListQuery, listed: QuerySet, paginator: Paginator, number: int, grouped: bool
 ) -> list:
     """Page `number` of the `listed` articles, in order, each with `told_also`: the others
-    in the list that tell its story when stories are grouped (one card each); for a
-    search, with snippets of their matches."""
+    in the list that tell its story when stories are grouped (one card each)."""
     shown = listed.one_per_story() if grouped else listed
     start = (number - 1) * paginator.per_page
     cards = list(shown[start : start + paginator.per_page])
@@ -284,8 +345,6 @@ def _cards(
         told = asked.articles.in_bulk([pk for pks in others.values() for pk in pks])
         for card in cards:
             card.told_also = [told[pk] for pk in others.get(card.pk, []) if pk in told]
-    if asked.search:
-        attach_snippets(cards, query=asked.search)
     return cards
 
 

@@ -1,8 +1,9 @@
 """The one place where article queries are defined."""
 
 import operator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import reduce
+from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connections, models
@@ -47,6 +48,19 @@ FACET_WINDOW = 10_000  # facets count over at most the latest 10,000 articles of
 RELATED_RECENT = 1_000  # related articles are looked for among the latest 1,000, and
 RELATED_CANDIDATES = 100  # at most this many of them, and as many holding a rare topic
 RELATED_MONTH_DAYS = 30  # an article a month old counts half as much as today's
+
+
+class Listed(NamedTuple):
+    """One article of a list as its summary counts it: its story (its own id when it tells
+    one alone) and the topics its facets count."""
+
+    pk: int
+    published_at: datetime
+    story: int
+    source_id: int | None
+    category_ids: list[int]
+    tag_ids: list[int]
+    entity_ids: list[int]
 
 
 class NoticedWrites:
@@ -233,6 +247,15 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             for facet, value, n in cursor.fetchall():
                 counts[facet].append((value, n))
         return counts
+
+    def listed(self) -> list[Listed]:
+        """Each of these articles, in their order, with its story and topics: one query, for
+        a list bounded in size (a search's matches)."""
+        columns = ("pk", "published_at", "story_member__story_id", "source_id", *FACET_ARRAYS)
+        return [
+            Listed(pk, published_at, story or pk, *rest)
+            for pk, published_at, story, *rest in self.values_list(*columns)
+        ]
 
     def search(
         self,

@@ -212,6 +212,28 @@ def test_search_results_show_one_card_per_story(client, wire_story):
 
 
 @pytest.mark.django_db
+def test_search_results_are_counted_paged_and_kept_apart_as_lists_are(
+    client, settings, wire_story
+):
+    settings.ARTICLES_PER_PAGE = 1
+    first, second, third, _alone = wire_story
+    asked = {"q": "nhiên liệu rắn", "sort": "newest"}
+
+    together = client.get("/en/search/", asked)
+    apart = [
+        client.get("/en/search/", asked | {"stories": "apart", "page": number})
+        for number in (1, 2, 3)
+    ]
+
+    assert result_count(together).startswith("1 story from 3 articles")
+    assert [cards(page) for page in apart] == [
+        [(article.title_vi, [])] for article in (third, second, first)
+    ]
+    assert result_count(apart[0]).startswith("3 articles")
+    assert 'rel="next" href="?' in apart[1].text
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("stories", [1, 6])
 def test_a_list_of_stories_costs_the_same_queries_however_many_there_are(
     client, django_assert_max_num_queries, settings, stories

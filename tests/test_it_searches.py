@@ -497,13 +497,13 @@ def test_html_in_article_text_is_escaped_in_the_excerpt(client):
     assert "&lt;script&gt;" in snippet and "&amp;" in snippet
 
 
-# The search page runs eleven queries: how many articles hold each word the query may be
-# (reading it); the facet query (which also counts the matches); the categories, tags,
-# entities and sources it names; how many matches the stories told more than once leave
-# out; the page of articles with their sources and stories; their bodies, for the
-# excerpts; the entity names like the query, for did-you-mean; and the categories in the
-# navigation.
-SEARCH_PAGE_QUERIES = 11
+# The search page runs ten queries: how many articles hold each word the query may be
+# (reading it); the matches, ranked once, with their stories and topics (for the count,
+# the facets and every page); the categories, tags, entities and sources the facets name;
+# the page of articles with their sources and the others telling their stories; their
+# bodies, for the excerpts; the entity names like the query, for did-you-mean; and the
+# categories in the navigation.
+SEARCH_PAGE_QUERIES = 10
 # Reading also uses the names of every entity (two queries), read once per process until a
 # name changes; in a test that wrote names in its own transaction, for every request.
 NAMES_QUERIES = 2
