@@ -85,10 +85,10 @@ class ListQuery:
             if search
             else None
         )
-        filter_class = SearchFilter if search else ArticleFilter
-        # the filters are only checked when the reader filtered
-        self.filtering = any(name in params for name in filter_class.base_filters)
-        self.filterset = _filters(filter_class, params, articles)
+        self.filter_class = SearchFilter if search else ArticleFilter
+        # the filters are only set up and checked when the reader filtered
+        self.filtering = any(name in params for name in self.filter_class.base_filters)
+        self.filterset = _filters(self.filter_class, params, articles) if self.filtering else None
         self.problems = _problems(self.filterset, params) if self.filtering else []
         # a list whose address asks for it in other words than the site's is shown, not
         # kept: the cache holds one copy of each list
@@ -130,6 +130,11 @@ class ListQuery:
         if listed == topics.EVERY_ARTICLE and len(values) == 1:
             return values.pop()
         return listed if values <= {listed} else None
+
+    def form(self):
+        """The filters' form, as the list shows it."""
+        filterset = self.filterset or self.filter_class(self.params, queryset=self.articles)
+        return filterset.form
 
     def active(self, name_of=str) -> list[tuple[str, str | tuple[str, str]]]:
         """Each value the list is filtered by as a reader reads it ("Tag: Navy", a topic
@@ -238,7 +243,7 @@ def article_list(request: HttpRequest, asked: ListQuery, topic: tuple[int, int])
     return {
         "shown_as_asked": asked.spelled and params.get("page", str(number)) == str(number),
         "list_query": asked,
-        "filter": asked.filterset,
+        "filter_form": asked.form(),
         "page": page,
         "problems": [*asked.problems, *filter(None, [page_problem])],
         "chips": [
