@@ -1,6 +1,10 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
@@ -56,7 +60,7 @@ def search_suggestions(request: HttpRequest) -> JsonResponse:
 
 @cache_anonymous_page(reads=LIST_INPUT)
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    category = get_object_or_404(Category, slug=slug)
+    category = _topic_or_404(("category", slug), lambda: Category.objects.filter(slug=slug))
     context = list_page(request, Article.objects.for_cards().in_category(category), topic=category)
     context["category"] = category
     return _render_list(request, "articles/category.html", context)
@@ -64,7 +68,10 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @cache_anonymous_page(reads=LIST_INPUT)
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tag = get_object_or_404(Tag.objects.visible_to(request.user), slug=slug)
+    tag = _topic_or_404(
+        ("tag", slug, request.user.is_staff),
+        lambda: Tag.objects.visible_to(request.user).filter(slug=slug),
+    )
     context = list_page(request, Article.objects.for_cards().with_tags([tag.pk]), topic=tag)
     context["tag"] = tag
     return _render_list(request, "articles/tag.html", context)
@@ -72,13 +79,40 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @cache_anonymous_page(reads=LIST_INPUT)
 def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    entity = get_object_or_404(Entity.objects.visible_to(request.user), slug=slug)
+    entity = _topic_or_404(
+        ("entity", slug, request.user.is_staff),
+        lambda: (
+            Entity.objects.visible_to(request.user).filter(slug=slug).prefetch_related("aliases")
+        ),
+    )
     context = list_page(
         request, Article.objects.for_cards().with_entities([entity.pk]), topic=entity
     )
-    related = remember(("mentioned with", entity.pk), lambda: Entity.objects.mentioned_with(entity))
+    related = remember(
+        ("mentioned with", entity.pk, get_language()),
+        lambda: [
+            EntityLink(other.get_absolute_url(), str(other), other.shared_articles)
+            for other in Entity.objects.mentioned_with(entity)
+        ],
+    )
     context |= {"entity": entity, "related": related}
     return _render_list(request, "articles/entity.html", context)
+
+
+@dataclass(frozen=True)
+class EntityLink:
+    url: str
+    name: str
+    shared_articles: int
+
+
+def _topic_or_404(parts: tuple, found: Callable[[], QuerySet]):
+    """The category, tag or entity a topic page is about (the one `found`), if the reader
+    may see it: kept until the content changes."""
+    topic = remember(("topic", *parts), lambda: next(iter(found()), None))
+    if topic is None:
+        raise Http404
+    return topic
 
 
 def _render_list(request: HttpRequest, template: str, context: dict) -> HttpResponse:

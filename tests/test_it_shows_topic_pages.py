@@ -234,6 +234,29 @@ def test_an_entity_mentioned_alone_has_no_often_mentioned_with(client):
     assert "Thường được nhắc đến cùng" not in html
 
 
+@pytest.mark.django_db
+def test_the_next_reader_of_a_topic_page_costs_no_query_without_the_page_cache(
+    client, django_assert_max_num_queries, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0  # every request reaches the view
+    japan, china = EntityFactory(slug="japan"), EntityFactory(slug="china")
+    EntityAliasFactory(entity=japan, text="Xứ Phù Tang")
+    navy = TagFactory()
+    category = CategoryFactory(any_entities=[japan])
+    for _ in range(3):
+        retag(TopicArticleFactory(entities=[japan, china]), navy)
+    pages = ["/entities/japan/", navy.get_absolute_url(), category.get_absolute_url()]
+    first = [client.get(page) for page in pages]
+
+    # the topic, its aliases, what it is mentioned with and its list are kept until the
+    # content changes
+    with django_assert_max_num_queries(0):
+        again = [client.get(page) for page in pages]
+
+    assert [page.content for page in again] == [page.content for page in first]
+    assert "Xứ Phù Tang" in again[0].content.decode()
+
+
 # --- The article page ------------------------------------------------------------------------
 
 
