@@ -11,20 +11,16 @@ from django.utils.translation import gettext
 
 from articles.models import Category, Entity
 from articles.search.query import SearchQuery
-from articles.search.sql import FOLD_FUNCTION
+from articles.search.sql import FOLD_FUNCTION, NAMES_LIKE_FUNCTION
 from articles.text import fold
 from newsreader.pagecache import remember
 
 SIMILAR_NAMES_SQL = f"""
-SELECT name, entity_id, similarity({FOLD_FUNCTION}(name), %s) AS score
-FROM (
-    SELECT text, entity_id FROM articles_entityalias WHERE {FOLD_FUNCTION}(text) %% %s
-    UNION SELECT name_vi, id FROM articles_entity WHERE {FOLD_FUNCTION}(name_vi) %% %s
-    UNION SELECT name_en, id FROM articles_entity WHERE {FOLD_FUNCTION}(name_en) %% %s
-) AS names(name, entity_id)
+SELECT name, entity_id, score FROM {NAMES_LIKE_FUNCTION}(%s, %s) AS names
 WHERE EXISTS ({{public}})
 ORDER BY score DESC, name LIMIT %s
 """
+SIMILAR_NAMES_READ = 50  # the best names, of which the public ones are offered
 MIN_SUGGESTION_SCORE = 0.4
 MAX_WORDS_TO_CORRECT = 4
 MIN_WORD_TO_CORRECT = 4
@@ -44,7 +40,7 @@ def similar_names(folded_text: str, limit: int = 5) -> list[tuple[str, int, floa
     with connection.cursor() as cursor:
         cursor.execute(
             SIMILAR_NAMES_SQL.format(public=public),
-            [*[folded_text] * 4, *public_params, limit],
+            [folded_text, max(limit, SIMILAR_NAMES_READ), *public_params, limit],
         )
         return cursor.fetchall()
 
