@@ -40,7 +40,7 @@ CARD_FIELDS = (
     *("slug", "title_vi", "title_en", "lead_vi", "lead_en"),
     *("status", "published_at", "updated_at", "source", "source__name", "level"),
 )
-SEARCH_CANDIDATES = 250  # the latest of each kind of match (see search())
+SEARCH_CANDIDATES = 100  # the latest of each kind of match (see search())
 BY_DATE = ("-published_at", "-id")
 RECENT_BOOST = 0.5  # an article published now ranks as if 1.5 times as relevant
 RECENT_HALF_LIFE_DAYS = 30
