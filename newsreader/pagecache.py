@@ -3,8 +3,8 @@
 The version changes once a transaction that changed what readers see commits
 (articles.changes notices every such write), and at no other time: logins, logouts and
 forms that saved nothing leave cached pages alone. Pages also expire after
-PAGE_CACHE_SECONDS, which bounds how late a scheduled article can appear. A second,
-long-lived copy of each page is what readers get while the database is unreachable.
+PAGE_CACHE_SECONDS, which bounds how late a scheduled article can appear. The same entry,
+kept for a day, is what readers get while the database is unreachable.
 
 A page is kept under what it depends on, and nothing else, so that no address or header
 a visitor makes up can fill the cache or change what the next reader gets:
@@ -16,8 +16,8 @@ a visitor makes up can fill the cache or change what the next reader gets:
 A page that found a value it could not use (a filter naming nothing, a page number past
 the end) says Cache-Control: no-store, and is not kept; nor is a private page.
 
-Every entry expires: a page after PAGE_CACHE_SECONDS, its copy for outages after
-STALE_SECONDS, a kept fragment after FRAGMENT_SECONDS at most. Only the content version
+Every entry expires: a page is served for PAGE_CACHE_SECONDS at most and kept for outages
+until STALE_SECONDS, a kept fragment after FRAGMENT_SECONDS at most. Only the content version
 itself is kept for good.
 
 A page served from the cache carries an Age header, the whole seconds since it was
@@ -166,8 +166,9 @@ class PageInput:
         )
 
 
-# A page is kept under page:<version>:<digest>, and page:stale:<digest> for outages, as
-# (status, content, the view's headers, when it was rendered).
+# A page is kept under page:<digest> for STALE_SECONDS, as (the content version it was
+# rendered under, when, status, content, the view's headers): served while that version
+# is the current one, for PAGE_CACHE_SECONDS, and to every reader during an outage.
 def _page_key(request: HttpRequest, reads: PageInput) -> str:
     variant = (
         site_url(request),
@@ -175,7 +176,21 @@ def _page_key(request: HttpRequest, reads: PageInput) -> str:
         request.get_full_path(),
         reads.cookie_values(request.COOKIES),
     )
-    return hashlib.sha256(repr(variant).encode()).hexdigest()
+    return "page:" + hashlib.sha256(repr(variant).encode()).hexdigest()
+
+
+def _version_and_page(key: str) -> tuple[int, tuple | None]:
+    """The content version and the page kept under key: one round trip to the cache."""
+    found = cache.get_many([VERSION_KEY, key])
+    current = getattr(_this_request, "version", None) or found.get(VERSION_KEY) or version()
+    if getattr(_this_request, "serving", False):
+        _this_request.version = current
+    return current, found.get(key)
+
+
+def _fresh(stored: tuple, current: int) -> bool:
+    rendered_under, rendered_at = stored[:2]
+    return rendered_under == current and time.time() - rendered_at < settings.PAGE_CACHE_SECONDS
 
 
 def _cacheable(request: HttpRequest) -> bool:
@@ -197,23 +212,19 @@ def cache_anonymous_page(view=None, *, reads: PageInput = PageInput()):
         if not _cacheable(request):
             return _varied(view(request, *args, **kwargs), reads)
         key = request.page_cache_key = _page_key(request, reads)
-        versioned_key = f"page:{version()}:{key}"
-        stored = cache.get(versioned_key)
-        if stored is not None:
+        current, stored = _version_and_page(key)
+        if stored is not None and _fresh(stored, current):
             return _response(stored)
         response = _varied(view(request, *args, **kwargs), reads)
-        if _storable(request, response):
+        if settings.PAGE_CACHE_SECONDS and _storable(request, response):
             stored = (
+                current,
+                time.time(),
                 response.status_code,
                 response.content,
                 list(response.headers.items()),
-                time.time(),
             )
-            cache.set_many(
-                {versioned_key: stored, f"page:stale:{key}": stored},
-                settings.PAGE_CACHE_SECONDS,
-            )
-            cache.touch(f"page:stale:{key}", STALE_SECONDS)
+            cache.set(key, stored, STALE_SECONDS)
         return response
 
     return cached_view
@@ -230,7 +241,7 @@ def stale_copy(request: HttpRequest) -> HttpResponse | None:
     key = getattr(request, "page_cache_key", None)  # set by cache_anonymous_page
     if key is None or not _cacheable(request):
         return None
-    stored = cache.get(f"page:stale:{key}")
+    stored = cache.get(key)
     if stored is None:
         return None
     response = _response(stored)
@@ -252,8 +263,8 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def _response(stored: tuple) -> HttpResponse:
-    """A page as stored: (status, content, the view's headers, when it was rendered)."""
-    status, content, headers, rendered_at = stored
+    """A page as kept (see _page_key)."""
+    _version, rendered_at, status, content, headers = stored
     response = HttpResponse(content, status=status, headers=dict(headers))
     response["Age"] = str(max(0, int(time.time() - rendered_at)))
     return response
