@@ -212,7 +212,7 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        # each process's own memory: a page and its copy for outages are two entries
+        # each process's own memory: a page is one entry, and its own copy for outages
         else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": env_int("LOCAL_CACHE_ENTRIES", 10_000)},

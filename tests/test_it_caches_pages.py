@@ -93,7 +93,7 @@ def test_the_embedded_cache_keeps_ten_thousand_entries(settings):
     if settings.REDIS_URL:
         pytest.skip("Redis is sized by its own maxmemory")
     cache.clear()
-    for number in range(10_000):  # five thousand pages, each with its copy for outages
+    for number in range(10_000):  # ten thousand pages, each its own copy for outages
         cache.set(f"entry:{number}", number)
 
     assert cache.get("entry:0") == 0
