@@ -19,7 +19,7 @@ from articles.querysets import (
     FACET_ARRAYS,
     FACET_WINDOW,
     SEARCH_CANDIDATES,
-    Listed,
+    SummaryRow,
     with_counts,
 )
 from articles.search.highlight import attach_snippets
@@ -298,28 +298,28 @@ def summarise_matches(matches: QuerySet, params: QueryDict, together: bool) -> L
     """The facets, count and cards of a search's matches, ranked once. They are a few
     hundred at most (ArticleQuerySet.search() bounds them), so all of them are counted, and
     each page of them is read by id."""
-    listed = matches.listed()
-    counted = {"source_id": Counter(row.source_id for row in listed if row.source_id)} | {
-        field: Counter(pk for row in listed for pk in getattr(row, field)) for field in FACET_ARRAYS
+    rows = matches.summary_rows()
+    counted = {"source_id": Counter(row.source_id for row in rows if row.source_id)} | {
+        field: Counter(pk for row in rows for pk in getattr(row, field)) for field in FACET_ARRAYS
     }
-    counts = {"rows": [(None, len(listed))]} | {
+    counts = {"rows": [(None, len(rows))]} | {
         field: sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:FACET_SIZE]
         for field, counter in counted.items()
     }
-    stories = _by_story(listed)
+    stories = _by_story(rows)
     cards = (
-        tuple(tuple(stories[row.story]) for row in listed if stories[row.story][0] == row.pk)
+        tuple(tuple(stories[row.story]) for row in rows if stories[row.story][0] == row.pk)
         if together
-        else tuple((row.pk,) for row in listed)
+        else tuple((row.pk,) for row in rows)
     )
-    told_again = len(listed) - len(stories)
-    return ListSummary(facets(counts, params), len(listed), len(listed), told_again, cards)
+    told_again = len(rows) - len(stories)
+    return ListSummary(facets(counts, params), len(rows), len(rows), told_again, cards)
 
 
-def _by_story(listed: list[Listed]) -> dict[int, list[int]]:
+def _by_story(rows: list[SummaryRow]) -> dict[int, list[int]]:
     """The articles of each story among these, latest first: the first stands for it."""
     stories: dict[int, list[int]] = {}
-    for row in sorted(listed, key=lambda row: (row.published_at, row.pk), reverse=True):
+    for row in sorted(rows, key=lambda row: (row.published_at, row.pk), reverse=True):
         stories.setdefault(row.story, []).append(row.pk)
     return stories
 

@@ -50,7 +50,7 @@ RELATED_CANDIDATES = 100  # at most this many of them, and as many holding a rar
 RELATED_MONTH_DAYS = 30  # an article a month old counts half as much as today's
 
 
-class Listed(NamedTuple):
+class SummaryRow(NamedTuple):
     """One article of a list as its summary counts it: its story (its own id when it tells
     one alone) and the topics its facets count."""
 
@@ -248,12 +248,12 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
                 counts[facet].append((value, n))
         return counts
 
-    def listed(self) -> list[Listed]:
+    def summary_rows(self) -> list[SummaryRow]:
         """Each of these articles, in their order, with its story and topics: one query, for
         a list bounded in size (a search's matches)."""
         columns = ("pk", "published_at", "story_member__story_id", "source_id", *FACET_ARRAYS)
         return [
-            Listed(pk, published_at, story or pk, *rest)
+            SummaryRow(pk, published_at, story or pk, *rest)
             for pk, published_at, story, *rest in self.values_list(*columns)
         ]
 
