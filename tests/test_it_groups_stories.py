@@ -212,9 +212,7 @@ def test_search_results_show_one_card_per_story(client, wire_story):
 
 
 @pytest.mark.django_db
-def test_search_results_are_counted_paged_and_kept_apart_as_lists_are(
-    client, settings, wire_story
-):
+def test_search_results_are_counted_paged_and_kept_apart_as_lists_are(client, settings, wire_story):
     settings.ARTICLES_PER_PAGE = 1
     first, second, third, _alone = wire_story
     asked = {"q": "nhiên liệu rắn", "sort": "newest"}
