@@ -227,8 +227,8 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
         latest = self.order_by("-published_at", "-id").values(*columns)[:window]
         sql, params = latest.query.sql_with_params()
         unnested = " UNION ALL ".join(
-            f"SELECT '{field}', value, count(*) FROM filtered, unnest({field}) AS value "
-            "GROUP BY value"
+            f"SELECT '{field}', value, count(*) "
+            f"FROM (SELECT unnest({field}) AS value FROM filtered) AS unnested GROUP BY value"
             for field in FACET_ARRAYS
         )
         with connections[self.db].cursor() as cursor:
