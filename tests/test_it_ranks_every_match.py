@@ -1,6 +1,7 @@
 """Search ranks every match, not only the latest: the best article of a common word is on
 the first page however old it is, and a reader may ask for the latest first instead."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -100,3 +101,14 @@ def test_an_odd_sort_gets_a_page_not_an_error(client, sort):
     response = client.get("/en/search/", {"q": "đất hiếm", "sort": sort})
 
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_search_ranking_some_of_its_matches_says_it_shows_the_best(
+    client, a_common_word_and_its_best_article_years_ago
+):
+    page = search(client, "an ninh").content.decode()
+
+    shown = re.search(r'<p class="result-count">([^<]*)</p>', page)[1]
+    assert re.fullmatch(r"The best \d+ matches", shown.strip())
+    assert "not every match is counted" in page
