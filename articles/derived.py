@@ -523,27 +523,36 @@ def _belonging_to(article: Article, paragraph: Paragraph) -> Paragraph:
 
 
 def _insert(articles: list[Article]) -> None:
-    """Copy the articles' own columns into a temporary table, and insert them from there
-    with their derived columns."""
+    """Insert the articles with their derived columns."""
     fields = [
         field
         for field in Article._meta.concrete_fields
         if not field.generated and field.column not in COMPUTED_IN_SQL
     ]
-    columns = [connection.ops.quote_name(field.column) for field in fields]
-    listed = ", ".join(columns)
+    insert_rows(
+        [field.column for field in fields],
+        ([_database_value(field, article) for field in fields] for article in articles),
+    )
+    for article in articles:
+        article._state.adding, article._state.db = False, connection.alias
+
+
+def insert_rows(columns: list[str], rows: Iterable) -> None:
+    """Insert new articles given as rows of their own columns (none computed in SQL), their
+    paragraphs, tags and mentions stored first: copied into a temporary table, and
+    inserted from there with their derived columns."""
+    quoted = [connection.ops.quote_name(column) for column in columns]
+    listed = ", ".join(quoted)
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMPORARY TABLE {STAGED_ARTICLES} AS "
             f"SELECT {listed} FROM {Article._meta.db_table} WITH NO DATA"
         )
         with cursor.copy(f"COPY {STAGED_ARTICLES} ({listed}) FROM STDIN") as copy:
-            for article in articles:
-                copy.write_row([_database_value(field, article) for field in fields])
-        cursor.execute(_insert_sql(STAGED_ARTICLES, columns))
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(_insert_sql(STAGED_ARTICLES, quoted))
         cursor.execute(f"DROP TABLE {STAGED_ARTICLES}")
-    for article in articles:
-        article._state.adding, article._state.db = False, connection.alias
 
 
 def _database_value(field, article: Article):

@@ -192,27 +192,30 @@ def generate_corpus(count: int, seed: int = 1, published: tuple | None = None) -
             mentions.extend(article_mentions)
             tags.extend(article_tags)
         paragraphs = [(first_paragraph_id + n, *row) for n, row in enumerate(paragraphs)]
-        _copy(cursor, Article, ARTICLE_COLUMNS, articles)
         _copy(cursor, Paragraph, ["id", "article_id", "position", "text_vi", "text_en"], paragraphs)
         _copy(cursor, Mention, ["article_id", "entity_id", "count"], mentions)
         _copy_table(cursor, Article.tags.through._meta.db_table, ["article_id", "tag_id"], tags)
+        # the articles last, each written once with its derived columns (the foreign keys
+        # above are checked when the transaction commits)
+        derived.insert_rows(ARTICLE_COLUMNS, articles)
         for model in (Article, Paragraph):
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM "
                 f"{model._meta.db_table}))",
                 [model._meta.db_table],
             )
-        derived.refresh(range(first_id, first_id + count))
+        ids = list(range(first_id, first_id + count))
+        derived.store_title_terms(ids)
+        derived.find_stories(ids)
         changes.content_changed_on_commit()
     return count
 
 
-ARTICLE_COLUMNS = [
+ARTICLE_COLUMNS = [  # the rest are computed from these, the paragraphs, mentions and tags
     *("id", "slug", "title_vi", "title_en", "lead_vi", "lead_en", "caption_vi", "caption_en"),
     *("credit", "author", "source_id", "source_url", "status", "published_at", "needs_review"),
-    *("import_ref", "import_digest", "created_at", "updated_at"),
-    *("tag_ids", "entity_ids", "category_ids", "body_vi", "body_en", "entity_names"),
-    *("translation", "block_count", "translated_block_count", "search_words"),
+    *("import_ref", "import_digest", "created_at", "updated_at", "lead_vi_changed_at"),
+    *("lead_en_changed_at", "search_words", "rule_tag_ids", "sentences", "translation_checks"),
 ]
 
 
@@ -244,7 +247,6 @@ def _article_rows(
         if not translated:
             title_en = lead_en = ""
             paragraphs = [(a, p, vi, "") for a, p, vi, _ in paragraphs]
-        blocks = 1 + len(paragraphs)  # the lead, then each paragraph
         mention_rows = [(article_id, pk, n) for pk, n in mentions.items() if n]
         article_tag_ids = sorted(rng.sample(tag_ids, k=min(3, len(tag_ids))))
         tags = [(article_id, tag) for tag in article_tag_ids]
@@ -262,28 +264,17 @@ def _article_rows(
             "import_ref": f"synthetic-{article_id}",
             "created_at": now,
             "updated_at": now,
-            "tag_ids": article_tag_ids,
-            "entity_ids": sorted(pk for _, pk, _ in mention_rows),
-            "category_ids": [],
-            "body_vi": "\n".join(vi for _, _, vi, _ in paragraphs),
-            "body_en": "\n".join(en for _, _, _, en in paragraphs if en),
-            "entity_names": " ".join(
-                name
-                for pk, name_vi, name_en in chosen
-                if mentions[pk]
-                for name in (name_vi, name_en)
-            ),
+            "lead_vi_changed_at": now,
+            "lead_en_changed_at": now,
+            "rule_tag_ids": "{}",
+            "sentences": "[]",
+            "translation_checks": "[]",
             "search_words": stored_words(
                 [
                     text_words(text)
                     for text in (title_vi, lead_vi, "\n".join(vi for _, _, vi, _ in paragraphs))
                 ]
             ),
-            "translation": Article.Translation.COMPLETE
-            if translated
-            else Article.Translation.MISSING,
-            "block_count": blocks,
-            "translated_block_count": blocks if translated else 0,
         }
         article = tuple(article.get(column, "") for column in ARTICLE_COLUMNS)
         yield article, paragraphs, mention_rows, tags

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 
+from articles import derived
 from articles.models import Article, Category, Mention, Paragraph, Tag
 
 
@@ -54,3 +55,10 @@ def test_a_second_corpus_is_published_after_the_first():
     later = Article.objects.exclude(published_at__in=first)
     assert later.count() == 30
     assert min(later.values_list("published_at", flat=True)) >= max(first)
+
+
+@pytest.mark.django_db
+def test_generated_articles_are_written_with_their_derived_data_right():
+    call_command("generate_corpus", "--articles", "40", "--batch", "15")
+
+    assert derived.refresh_all() == 0
