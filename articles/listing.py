@@ -162,6 +162,7 @@ class RenderedList:
     shown_as_asked: bool  # whether the page may be kept, by any cache, for others
     article_count: int
     search_capped: bool
+    feeds: list  # the list's feeds (articles.feeds), which the page's head names too
 
 
 COUNTED_AS = {Category: topics.CATEGORY, Tag: topics.TAG, Entity: topics.ENTITY}
@@ -179,16 +180,17 @@ def list_page(
     from articles.feeds import feed_choices
 
     asked = ListQuery(request.GET, articles, search)
-    feeds = feed_choices(asked, topic)
     counted = (COUNTED_AS[type(topic)], topic.pk) if topic else topics.EVERY_ARTICLE
 
     def render() -> RenderedList:
+        feeds = feed_choices(asked, topic)
         context = article_list(request, asked, counted) | {"feeds": feeds}
         return RenderedList(
             render_to_string("includes/_article_list.html", context, request),
             context["shown_as_asked"],
             context["article_count"],
             context["search_capped"],
+            feeds,
         )
 
     rendered = remember(
@@ -199,7 +201,7 @@ def list_page(
     )
     return {
         "list_query": asked,
-        "feeds": feeds,
+        "feeds": rendered.feeds,
         "list_html": rendered.html,
         "shown_as_asked": rendered.shown_as_asked,
         "article_count": rendered.article_count,
