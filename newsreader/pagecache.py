@@ -182,10 +182,9 @@ def _page_key(request: HttpRequest, reads: PageInput) -> str:
 def _version_and_page(key: str) -> tuple[int, tuple | None]:
     """The content version and the page kept under key: one round trip to the cache."""
     found = cache.get_many([VERSION_KEY, key])
-    current = getattr(_this_request, "version", None) or found.get(VERSION_KEY) or version()
-    if getattr(_this_request, "serving", False):
-        _this_request.version = current
-    return current, found.get(key)
+    if getattr(_this_request, "serving", False) and _this_request.version is None:
+        _this_request.version = found.get(VERSION_KEY)  # version() reads it when missing
+    return version(), found.get(key)
 
 
 def _fresh(stored: tuple, current: int) -> bool:
