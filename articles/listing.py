@@ -235,13 +235,13 @@ def article_list(request: HttpRequest, asked: ListQuery, topic: tuple[int, int])
     paginator = CountedPaginator(range(cards), settings.ARTICLES_PER_PAGE, cards)
     number, page_problem = page_number(paginator, params.get("page"))
     page = paginator.page(number)
+    shown = slice((number - 1) * paginator.per_page, number * paginator.per_page)
     if asked.problems:
         page.object_list = []
     elif search:
-        start = (number - 1) * paginator.per_page
-        page.object_list = _cards_by_id(asked, summary.cards[start : start + paginator.per_page])
+        page.object_list = _cards_by_id(asked, summary.cards[shown])
     else:
-        page.object_list = _cards(asked, listed, paginator, number, grouped)
+        page.object_list = _cards(asked, listed, shown, grouped)
     return {
         "shown_as_asked": asked.spelled and params.get("page", str(number)) == str(number),
         "list_query": asked,
@@ -339,14 +339,10 @@ def _cards_by_id(asked: ListQuery, cards: tuple[tuple[int, ...], ...]) -> list:
     return shown
 
 
-def _cards(
-    asked: ListQuery, listed: QuerySet, paginator: Paginator, number: int, grouped: bool
-) -> list:
-    """Page `number` of the `listed` articles, in order, each with `told_also`: the others
-    in the list that tell its story when stories are grouped (one card each)."""
-    shown = listed.one_per_story() if grouped else listed
-    start = (number - 1) * paginator.per_page
-    cards = list(shown[start : start + paginator.per_page])
+def _cards(asked: ListQuery, listed: QuerySet, shown: slice, grouped: bool) -> list:
+    """The `shown` slice of the `listed` articles, in order, each with `told_also`: the
+    others in the list that tell its story when stories are grouped (one card each)."""
+    cards = list((listed.one_per_story() if grouped else listed)[shown])
     others = listed.same_stories([card.pk for card in cards]) if grouped else {}
     if others:
         told = asked.articles.in_bulk([pk for pks in others.values() for pk in pks])
