@@ -40,7 +40,7 @@ CREATE OR REPLACE FUNCTION newsreader_topics(
 $$;
 """
 
-_TOPIC_COLUMNS = ("source_id", "category_ids", "tag_ids", "entity_ids")
+_TOPIC_COLUMNS = tuple(FACET_OF_KIND.values())
 
 
 def _columns(row: str) -> str:
@@ -111,13 +111,14 @@ CREATE TRIGGER article_topics_deleted AFTER DELETE ON articles_article
     FOR EACH STATEMENT EXECUTE FUNCTION newsreader_count_topic_pairs();
 """
 
-DROP_TRIGGERS = """
-DROP TRIGGER IF EXISTS article_topics_inserted ON articles_article;
-DROP TRIGGER IF EXISTS article_topics_updated ON articles_article;
-DROP TRIGGER IF EXISTS article_topics_deleted ON articles_article;
-DROP FUNCTION IF EXISTS newsreader_count_topic_pairs();
+TRIGGERS = ("article_topics_inserted", "article_topics_updated", "article_topics_deleted")
+
+DROP_TRIGGERS = (
+    "".join(f"DROP TRIGGER IF EXISTS {trigger} ON articles_article;\n" for trigger in TRIGGERS)
+    + """DROP FUNCTION IF EXISTS newsreader_count_topic_pairs();
 DROP FUNCTION IF EXISTS newsreader_topics(bigint, bigint[], bigint[], bigint[]);
 """
+)
 
 _PAIRS_OF_STORED_ARTICLES = f"""
 SELECT one.kind, one.value, other.kind, other.value, count(*)

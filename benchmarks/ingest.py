@@ -149,16 +149,17 @@ def topic_counts_off():
     side by side; what is imported meanwhile is removed before they are back."""
     from django.db import connection
 
-    triggers = ("article_topics_inserted", "article_topics_updated", "article_topics_deleted")
+    from articles.topics import TRIGGERS
+
     with connection.cursor() as cursor:
-        for trigger in triggers:
+        for trigger in TRIGGERS:
             cursor.execute(f"ALTER TABLE articles_article DISABLE TRIGGER {trigger}")
     try:
         yield
     finally:
         remove_imported()
         with connection.cursor() as cursor:
-            for trigger in triggers:
+            for trigger in TRIGGERS:
                 cursor.execute(f"ALTER TABLE articles_article ENABLE TRIGGER {trigger}")
 
 
