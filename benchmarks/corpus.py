@@ -6,14 +6,16 @@ Articles are written in the order they were published, as a news site's table fi
 that ids and dates rise together.
 """
 
+import multiprocessing
 import random
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -132,10 +134,16 @@ def ensure_pool(rng: random.Random) -> tuple[list[tuple[int, str, str]], list[in
     )
 
 
-def fill_corpus(count: int, seed: int = 1, batch: int = BATCH, progress=None) -> int:
+def fill_corpus(
+    count: int, seed: int = 1, batch: int = BATCH, progress=None, workers: int = 1
+) -> int:
     """Add `count` articles, oldest first, in batches (each its own slice of the
     timeline), published after the synthetic articles already there (or over the last
-    three years) up to now. `progress(written)` is told after each batch."""
+    three years) up to now. `progress(written)` is told after each batch.
+
+    With several workers, batches are written side by side, each by a process of its own
+    into ids reserved for it, and their stories found in order as they are committed.
+    """
     oldest, newest = _last_three_years()
     latest = Article.objects.filter(slug__startswith="synthetic-").aggregate(
         latest=Max("published_at")
@@ -143,21 +151,36 @@ def fill_corpus(count: int, seed: int = 1, batch: int = BATCH, progress=None) ->
     if latest:
         oldest = min(latest, newest)
     timeline = newest - oldest
-    written = 0
-    while written < count:
-        size = min(batch, count - written)
-        generate_corpus(
-            size,
+    batches = [
+        Batch(
+            size=min(batch, count - written),
             seed=seed + written,
             published=(
                 oldest + timeline * (written / count),
-                oldest + timeline * ((written + size) / count),
+                oldest + timeline * (min(written + batch, count) / count),
             ),
         )
+        for written in range(0, count, batch)
+    ]
+    if workers > 1 and len(batches) > 1:
+        written_batches = _write_side_by_side(batches, workers)
+    else:
+        written_batches = (generate_corpus(b.size, b.seed, b.published) for b in batches)
+    written = 0
+    for size in written_batches:
         written += size
         if progress:
             progress(written)
     return written
+
+
+@dataclass(frozen=True)
+class Batch:
+    size: int
+    seed: int
+    published: tuple
+    first_id: int = 0
+    first_paragraph_id: int = 0
 
 
 def _last_three_years() -> tuple:
@@ -172,43 +195,96 @@ def generate_corpus(count: int, seed: int = 1, published: tuple | None = None) -
     rise with their ids. Their categories are filled in the same transaction, as an import
     does, so that each row's second version lies beside its batch.
     """
-    published = published or _last_three_years()
-    rng = random.Random(seed)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {Article._meta.db_table} IN EXCLUSIVE MODE")
+        first_id, first_paragraph_id = _reserve_ids(cursor, count)
+        _write(Batch(count, seed, published or _last_three_years(), first_id, first_paragraph_id))
+        _sequences_to_last_ids(cursor)
+        _find_stories(first_id, count)
+        changes.content_changed_on_commit()
+    return count
+
+
+def _write_side_by_side(batches: list[Batch], workers: int) -> Iterator[int]:
+    """Write the batches in worker processes, into ids reserved here for all of them;
+    yield each batch's size once its stories are found, in order."""
+    ensure_pool(random.Random(batches[0].seed))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {Article._meta.db_table} IN EXCLUSIVE MODE")
+        first_id, first_paragraph_id = _reserve_ids(cursor, sum(b.size for b in batches))
+    placed, article_offset = [], 0
+    for batch in batches:
+        placed.append(
+            replace(
+                batch,
+                first_id=first_id + article_offset,
+                first_paragraph_id=first_paragraph_id + article_offset * PARAGRAPHS[1],
+            )
+        )
+        article_offset += batch.size
+    connections.close_all()  # each process opens its own
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        for batch in pool.map(_write_committed, placed):
+            with transaction.atomic():
+                _find_stories(batch.first_id, batch.size)
+            yield batch.size
+    with transaction.atomic(), connection.cursor() as cursor:
+        _sequences_to_last_ids(cursor)
+        changes.content_changed_on_commit()
+
+
+def _write_committed(batch: Batch) -> Batch:
+    with transaction.atomic():
+        _write(batch)
+    return batch
+
+
+def _reserve_ids(cursor, count: int) -> tuple[int, int]:
+    """The first of `count` article ids, and of as many paragraph ids as they may need."""
+    return _next_ids(cursor, Article, count), _next_ids(cursor, Paragraph, count * PARAGRAPHS[1])
+
+
+def _write(batch: Batch) -> None:
+    """Write the batch's articles with their paragraphs, mentions and tags."""
+    rng = random.Random(batch.seed)
     vocabulary = demo_vocabulary()
     entities, tag_ids, source_ids = ensure_pool(rng)
     weights = [1 / (rank + 1) for rank in range(len(entities))]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {Article._meta.db_table} IN EXCLUSIVE MODE")
-        first_id = _next_ids(cursor, Article, count)
-        first_paragraph_id = _next_ids(cursor, Paragraph, count * PARAGRAPHS[1])
-        dates = _dates(rng, published, count)
-        rows = _article_rows(
-            rng, vocabulary, entities, weights, tag_ids, source_ids, first_id, dates
-        )
-        articles, paragraphs, mentions, tags = [], [], [], []
-        for article, article_paragraphs, article_mentions, article_tags in rows:
-            articles.append(article)
-            paragraphs.extend(article_paragraphs)
-            mentions.extend(article_mentions)
-            tags.extend(article_tags)
-        paragraphs = [(first_paragraph_id + n, *row) for n, row in enumerate(paragraphs)]
+    dates = _dates(rng, batch.published, batch.size)
+    rows = _article_rows(
+        rng, vocabulary, entities, weights, tag_ids, source_ids, batch.first_id, dates
+    )
+    articles, paragraphs, mentions, tags = [], [], [], []
+    for article, article_paragraphs, article_mentions, article_tags in rows:
+        articles.append(article)
+        paragraphs.extend(article_paragraphs)
+        mentions.extend(article_mentions)
+        tags.extend(article_tags)
+    paragraphs = [(batch.first_paragraph_id + n, *row) for n, row in enumerate(paragraphs)]
+    with connection.cursor() as cursor:
         _copy(cursor, Paragraph, ["id", "article_id", "position", "text_vi", "text_en"], paragraphs)
         _copy(cursor, Mention, ["article_id", "entity_id", "count"], mentions)
         _copy_table(cursor, Article.tags.through._meta.db_table, ["article_id", "tag_id"], tags)
-        # the articles last, each written once with its derived columns (the foreign keys
-        # above are checked when the transaction commits)
-        derived.insert_rows(ARTICLE_COLUMNS, articles)
-        for model in (Article, Paragraph):
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM "
-                f"{model._meta.db_table}))",
-                [model._meta.db_table],
-            )
-        ids = list(range(first_id, first_id + count))
-        derived.store_title_terms(ids)
-        derived.find_stories(ids)
-        changes.content_changed_on_commit()
-    return count
+    # the articles last, each written once with its derived columns (the foreign keys
+    # above are checked when the transaction commits)
+    derived.insert_rows(ARTICLE_COLUMNS, articles)
+
+
+def _sequences_to_last_ids(cursor) -> None:
+    """Hand back the ids reserved and not used."""
+    for model in (Article, Paragraph):
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM "
+            f"{model._meta.db_table}))",
+            [model._meta.db_table],
+        )
+
+
+def _find_stories(first_id: int, count: int) -> None:
+    ids = list(range(first_id, first_id + count))
+    derived.store_title_terms(ids)
+    derived.find_stories(ids)
 
 
 ARTICLE_COLUMNS = [  # the rest are computed from these, the paragraphs, mentions and tags

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from articles import derived
-from articles.models import Article, Category, Mention, Paragraph, Tag
+from articles.models import Article, Category, Mention, Paragraph, StoryMember, Tag, TitleTerm
 
 
 @pytest.mark.django_db
@@ -62,3 +62,16 @@ def test_generated_articles_are_written_with_their_derived_data_right():
     call_command("generate_corpus", "--articles", "40", "--batch", "15")
 
     assert derived.refresh_all() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_written_side_by_side_make_the_same_corpus_as_one_after_another():
+    call_command("generate_corpus", "--articles", "60", "--batch", "20", "--workers", "2")
+
+    dates = list(Article.objects.order_by("pk").values_list("published_at", flat=True))
+    assert len(dates) == 60 and dates == sorted(dates)
+    assert Paragraph.objects.values("article").distinct().count() == 60
+    assert TitleTerm.objects.values("article").distinct().count() == 60
+    assert StoryMember.objects.count() == 60
+    assert derived.refresh_all() == 0
+    assert Article.objects.create(slug="after", title_vi="Sau", lead_vi="Sau.").pk > 0

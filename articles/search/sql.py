@@ -174,9 +174,11 @@ def defer_text_index_merges() -> None:
 def merge_pending_text_index_entries() -> None:
     """Merge what waits in the full-text indexes' pending lists, which every search reads
     from end to end."""
-    with connection.cursor() as cursor:
-        for index in TEXT_INDEXES:
-            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+    with connection.cursor() as cursor:  # those there are: a bulk load builds them last
+        cursor.execute(
+            "SELECT gin_clean_pending_list(oid) FROM pg_class WHERE relname = ANY(%s)",
+            [list(TEXT_INDEXES)],
+        )
 
 
 # --- Ranking every match -----------------------------------------------------------------

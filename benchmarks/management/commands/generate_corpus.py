@@ -16,8 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--articles", type=int, required=True, metavar="N")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--batch", type=int, default=BATCH, help="Articles per COPY batch.")
+        parser.add_argument(
+            "--workers", type=int, default=1, help="Processes writing batches side by side."
+        )
 
-    def handle(self, *args, articles, seed, batch, **options):
+    def handle(self, *args, articles, seed, batch, workers, **options):
         if articles < 1:
             raise CommandError("--articles must be at least 1")
         if batch < 1:
@@ -27,6 +30,7 @@ class Command(BaseCommand):
             articles,
             seed=seed,
             batch=batch,
+            workers=workers,
             progress=lambda done: self.stderr.write(f"{done}/{articles} articles", ending="\r"),
         )
         elapsed = time.perf_counter() - started
