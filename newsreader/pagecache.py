@@ -22,6 +22,11 @@ itself is kept for good.
 
 A page served from the cache carries an Age header, the whole seconds since it was
 rendered; a freshly rendered page carries none.
+
+PageCacheMiddleware serves and keeps the pages of the views marked with
+cache_anonymous_page, ahead of the rest of the middleware: a page is kept as that
+middleware made it (its security headers and ETag included), and a kept page is served
+without running any of it again.
 """
 
 import hashlib
@@ -35,7 +40,9 @@ from django.core import checks
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.utils.cache import patch_vary_headers
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.encoding import iri_to_uri
 
 VERSION_KEY = "pagecache:version"
@@ -167,16 +174,22 @@ class PageInput:
 
 
 # A page is kept under page:<digest> for STALE_SECONDS, as (the content version it was
-# rendered under, when, status, content, the view's headers): served while that version
-# is the current one, for PAGE_CACHE_SECONDS, and to every reader during an outage.
+# rendered under, when, status, content, headers): served while that version is the
+# current one, for PAGE_CACHE_SECONDS, and to every reader during an outage.
 def _page_key(request: HttpRequest, reads: PageInput) -> str:
     variant = (
         site_url(request),
-        getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+        _language(request),
         request.get_full_path(),
         reads.cookie_values(request.COOKIES),
     )
     return "page:" + hashlib.sha256(repr(variant).encode()).hexdigest()
+
+
+def _language(request: HttpRequest) -> str:
+    """A reader's page is in the language of its address (LocaleMiddleware, with the
+    default language unprefixed), whatever the browser asks for."""
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
 
 
 def _version_and_page(key: str) -> tuple[int, tuple | None]:
@@ -197,7 +210,8 @@ def _cacheable(request: HttpRequest) -> bool:
 
 
 def cache_anonymous_page(view=None, *, reads: PageInput = PageInput()):
-    """Serve anonymous readers a cached copy of the page while nothing has changed.
+    """Mark a view's page as one that PageCacheMiddleware serves to anonymous readers
+    from the cache while nothing has changed.
 
     The view sees only the query parameters `reads` names (request.GET and the query
     string alike), so that an address with anything else in it is the same page."""
@@ -206,16 +220,42 @@ def cache_anonymous_page(view=None, *, reads: PageInput = PageInput()):
 
     @wraps(view)
     def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        request.GET = reads.understood(request.GET)
-        request.META["QUERY_STRING"] = request.GET.urlencode()
-        if not _cacheable(request):
-            return _varied(view(request, *args, **kwargs), reads)
+        _read_only_understood(request, reads)
+        response = view(request, *args, **kwargs)
+        if reads.cookies:
+            patch_vary_headers(response, ["Cookie"])
+        return response
+
+    cached_view.page_input = reads
+    return cached_view
+
+
+def _read_only_understood(request: HttpRequest, reads: PageInput) -> None:
+    request.GET = reads.understood(request.GET)
+    request.META["QUERY_STRING"] = request.GET.urlencode()
+
+
+class PageCacheMiddleware:
+    """Serve the pages of views marked with cache_anonymous_page from the cache, before
+    the rest of the middleware runs, and keep them as that middleware has made them
+    (with their security headers and ETag): a kept page costs one round trip to the
+    cache and little else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        reads = _page_input(request.path_info, _language(request))
+        if reads is None or not _cacheable(request):
+            return self.get_response(request)
+        _read_only_understood(request, reads)
         key = request.page_cache_key = _page_key(request, reads)
         current, stored = _version_and_page(key)
         if stored is not None and _fresh(stored, current):
             return _response(stored)
-        response = _varied(view(request, *args, **kwargs), reads)
+        response = self.get_response(request)
         if settings.PAGE_CACHE_SECONDS and _storable(request, response):
+            set_response_etag(response)
             stored = (
                 current,
                 time.time(),
@@ -226,13 +266,17 @@ def cache_anonymous_page(view=None, *, reads: PageInput = PageInput()):
             cache.set(key, stored, STALE_SECONDS)
         return response
 
-    return cached_view
 
-
-def _varied(response: HttpResponse, reads: PageInput) -> HttpResponse:
-    if reads.cookies:
-        patch_vary_headers(response, ["Cookie"])
-    return response
+def _page_input(path: str, language: str) -> PageInput | None:
+    """What the view at this path reads, if its page is cached; None if it is not, or
+    if no view is there. A path resolves in its own language (its prefix, /en/, is
+    that language's)."""
+    try:
+        with translation.override(language):
+            view = resolve(path).func
+    except Resolver404:
+        return None
+    return getattr(view, "page_input", None)
 
 
 def stale_copy(request: HttpRequest) -> HttpResponse | None:

@@ -92,10 +92,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsreader.middleware.CleanQueryStringMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # a kept page is served from here, as the middleware below made it
+    "newsreader.pagecache.PageCacheMiddleware",
+    "csp.middleware.CSPMiddleware",
     "newsreader.middleware.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -21,6 +21,19 @@ def test_an_anonymous_reader_gets_a_cached_page_without_touching_the_database(
     assert "Tin ban đầu" in response.content.decode()
 
 
+@pytest.mark.parametrize("path", ["/", "/en/", "/search/?q=tin"])
+def test_a_kept_page_carries_the_headers_of_the_page_first_rendered(client, article, path):
+    fresh = client.get(path)
+
+    kept = client.get(path)
+
+    assert "Age" not in fresh and "Age" in kept
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Content-Language", "ETag"):
+        assert kept[header] == fresh[header], header
+    assert kept.get("Vary") == fresh.get("Vary")
+    assert kept.content == fresh.content
+
+
 def test_staff_always_get_a_fresh_article_page(client, admin_client, article):
     client.get(article.get_absolute_url())
     article.title_vi = "Tin đã sửa"
