@@ -162,7 +162,8 @@ def fill_corpus(
         )
         for written in range(0, count, batch)
     ]
-    if workers > 1 and len(batches) > 1:
+    # worker processes see only what is committed: not from inside a transaction
+    if workers > 1 and len(batches) > 1 and not connection.in_atomic_block:
         written_batches = _write_side_by_side(batches, workers)
     else:
         written_batches = (generate_corpus(b.size, b.seed, b.published) for b in batches)

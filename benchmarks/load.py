@@ -7,6 +7,7 @@ import re
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -24,6 +25,7 @@ from newsreader.pagecache import content_changed
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTIONS = 64
 HEALTHZ = "/healthz"
+ALTERNATIONS = 3  # turns of /healthz and a page, for each page
 WORKERS = 4
 
 
@@ -116,9 +118,10 @@ def weight_and_queries(path: str) -> tuple[int, str]:
 
 
 def run(seconds: int, checkout: Path = ROOT) -> list[dict] | str:
-    """Each page under load, right after /healthz under the same load: its ratio is to
-    that run, so that a machine that slows down or speeds up between pages does not skew
-    it. The /healthz rows show the median of its runs."""
+    """Each page under load in turns with /healthz under the same load (ALTERNATIONS
+    runs of each, `seconds` in all): its ratio is the median of the ratios of each turn,
+    so that a machine that slows down or speeds up for a while does not skew it. The
+    /healthz rows show the median of all its runs."""
     if not shutil.which("wrk"):
         return "wrk is not installed (Debian package `wrk`): load figures skipped."
     rows = []
@@ -126,34 +129,43 @@ def run(seconds: int, checkout: Path = ROOT) -> list[dict] | str:
     # before any server runs: one still answering wrk's last requests would keep the parts
     # of these pages under the new content version
     weights = {name: weight_and_queries(path) for name, path in targets.items()}
+    turn = max(1, seconds // ALTERNATIONS)
     for label, cache_seconds in (("uncached", 0), ("cached", 60)):
         with gunicorn(cache_seconds, checkout=checkout) as base:
             wrk(base + HEALTHZ, 2)  # warm up every worker
-            baselines = []
+            baselines, page_rows = [], []
             for name, path in targets.items():
                 wrk(base + path, 2)
-                baseline = wrk(base + HEALTHZ, seconds)
-                result = wrk(base + path, seconds)
-                baselines.append(baseline)
+                turns = [
+                    (wrk(base + HEALTHZ, turn), wrk(base + path, turn)) for _ in range(ALTERNATIONS)
+                ]
+                baselines.extend(healthz for healthz, _ in turns)
                 weight, queries = weights[name]
-                rows.append(
+                page_rows.append(
                     {
                         "page": f"{name} ({label})",
-                        **result,
-                        "ratio": result["rps"] / baseline["rps"],
+                        **_median(page for _, page in turns),
+                        "ratio": statistics.median(
+                            page["rps"] / healthz["rps"] for healthz, page in turns
+                        ),
                         "queries": queries if label == "uncached" else "",
                         "weight": weight,
                     }
                 )
-            median = sorted(baselines, key=lambda run: run["rps"])[len(baselines) // 2]
-            rows.insert(
-                len(rows) - len(targets),
+            rows.append(
                 {
                     "page": f"{HEALTHZ} ({label}, the median of its runs)",
-                    **median,
+                    **_median(baselines),
                     "ratio": 1.0,
                     "queries": 1 if label == "uncached" else "",
                     "weight": 0,
-                },
+                }
             )
+            rows.extend(page_rows)
     return rows
+
+
+def _median(runs) -> dict:
+    """The run with the median requests per second."""
+    runs = sorted(runs, key=lambda run: run["rps"])
+    return runs[len(runs) // 2]
