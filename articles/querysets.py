@@ -15,6 +15,7 @@ from django.utils import timezone
 from articles import changes, topics
 from articles.search.query import (
     Reading,
+    checked_on_row,
     exact_tsquery,
     exclusions,
     form_tsquery,
@@ -306,8 +307,12 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             kinds = [holding_phrases.filter(head_vector=tsquery), matching]
             if holds:
                 kinds.append(matching.filter(*holds))
-            if side_by_side:
-                kinds.append(matching.filter(*holds, *side_by_side))
+            if side_by_side:  # the few holding the pairs, the query checked on them alone
+                kinds.append(
+                    holding_phrases.filter(*holds, *side_by_side)
+                    if matching is holding_phrases
+                    else holding_phrases.filter(*holds, *side_by_side, checked_on_row(tsquery))
+                )
             if reading.named_entities:
                 kinds.append(self.filter(names))
             latest = [kind.order_by(*BY_DATE).values("pk")[:candidates] for kind in kinds]

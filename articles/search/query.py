@@ -284,6 +284,13 @@ def holds_word_pairs(phrase: str) -> _Matches:
     return _Matches(F("phrase_vector"), pairs)
 
 
+def checked_on_row(tsquery) -> Func:
+    """search_vector @@ tsquery as a function call, which no index answers: for rows
+    another condition has narrowed to a few, where reading the index of a common word
+    would cost more than checking each row."""
+    return Func(F("search_vector"), tsquery, function="ts_match_vq", output_field=BooleanField())
+
+
 def reader_tsquery(query: SearchQuery) -> PostgresSearchQuery:
     """The reader's words folded for the Vietnamese side, or stemmed for the English side.
 
