@@ -44,7 +44,9 @@ def load_table(rows: list[dict] | str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--load-seconds", type=int, default=30, help="wrk run per page")
+    parser.add_argument(
+        "--load-seconds", type=int, default=18, help="wrk per page, in turns with /healthz"
+    )
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument(

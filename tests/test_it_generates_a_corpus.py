@@ -65,7 +65,7 @@ def test_generated_articles_are_written_with_their_derived_data_right():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_batches_written_side_by_side_make_the_same_corpus_as_one_after_another():
+def test_batches_written_side_by_side_make_a_whole_corpus_in_order():
     call_command("generate_corpus", "--articles", "60", "--batch", "20", "--workers", "2")
 
     dates = list(Article.objects.order_by("pk").values_list("published_at", flat=True))
