@@ -201,7 +201,7 @@ def generate_corpus(count: int, seed: int = 1, published: tuple | None = None) -
         first_id, first_paragraph_id = _reserve_ids(cursor, count)
         _write(Batch(count, seed, published or _last_three_years(), first_id, first_paragraph_id))
         _sequences_to_last_ids(cursor)
-        _find_stories(first_id, count)
+        _store_titles_and_stories(first_id, count)
         changes.content_changed_on_commit()
     return count
 
@@ -228,7 +228,7 @@ def _write_side_by_side(batches: list[Batch], workers: int) -> Iterator[int]:
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         for batch in pool.map(_write_committed, placed):
             with transaction.atomic():
-                _find_stories(batch.first_id, batch.size)
+                _store_titles_and_stories(batch.first_id, batch.size)
             yield batch.size
     with transaction.atomic(), connection.cursor() as cursor:
         _sequences_to_last_ids(cursor)
@@ -282,7 +282,9 @@ def _sequences_to_last_ids(cursor) -> None:
         )
 
 
-def _find_stories(first_id: int, count: int) -> None:
+def _store_titles_and_stories(first_id: int, count: int) -> None:
+    """What the import path stores once articles are written: their title terms, then
+    their stories."""
     ids = list(range(first_id, first_id + count))
     derived.store_title_terms(ids)
     derived.find_stories(ids)

@@ -176,10 +176,10 @@ class PageInput:
 # A page is kept under page:<digest> for STALE_SECONDS, as (the content version it was
 # rendered under, when, status, content, headers): served while that version is the
 # current one, for PAGE_CACHE_SECONDS, and to every reader during an outage.
-def _page_key(request: HttpRequest, reads: PageInput) -> str:
+def _page_key(request: HttpRequest, reads: PageInput, language: str) -> str:
     variant = (
         site_url(request),
-        _language(request),
+        language,
         request.get_full_path(),
         reads.cookie_values(request.COOKIES),
     )
@@ -245,11 +245,12 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        reads = _page_input(request.path_info, _language(request))
+        language = _language(request)
+        reads = _page_input(request.path_info, language)
         if reads is None or not _cacheable(request):
             return self.get_response(request)
         _read_only_understood(request, reads)
-        key = request.page_cache_key = _page_key(request, reads)
+        key = request.page_cache_key = _page_key(request, reads, language)
         current, stored = _version_and_page(key)
         if stored is not None and _fresh(stored, current):
             return _response(stored)
