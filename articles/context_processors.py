@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from django.utils.translation import get_language
 
 from articles.models import Category
-from articles.templatetags.page_meta import local
+from articles.page_meta import local
 from newsreader.pagecache import remember
 
 

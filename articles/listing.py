@@ -9,10 +9,11 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from articles import topics
+from articles import page_meta, topics
 from articles.filters import ArticleFilter, SearchFilter
 from articles.models import Category, Entity, Source, Tag
 from articles.querysets import (
@@ -186,7 +187,7 @@ def list_page(
         feeds = feed_choices(asked, topic)
         context = article_list(request, asked, counted) | {"feeds": feeds}
         return RenderedList(
-            render_to_string("includes/_article_list.html", context, request),
+            mark_safe(render_to_string("includes/_article_list.html", context, request)),
             context["shown_as_asked"],
             context["article_count"],
             context["search_capped"],
@@ -233,6 +234,7 @@ def article_list(request: HttpRequest, asked: ListQuery, topic: tuple[int, int])
     grouped = together and summary.told_again > 0
     cards = summary.count - summary.told_again if together else summary.count
     paginator = CountedPaginator(range(cards), settings.ARTICLES_PER_PAGE, cards)
+    capped = bool(search) and summary.scanned >= SEARCH_CANDIDATES
     number, page_problem = page_number(paginator, params.get("page"))
     page = paginator.page(number)
     shown = slice((number - 1) * paginator.per_page, number * paginator.per_page)
@@ -256,11 +258,12 @@ def article_list(request: HttpRequest, asked: ListQuery, topic: tuple[int, int])
         "facet_window": FACET_WINDOW if summary.scanned < summary.count else None,
         # how many articles the list holds, and whether its stories are kept together
         "article_count": summary.count,
+        "result_count": _result_count(cards, summary.count, grouped, capped),
         "told_again": summary.told_again,
         "stories_together": together,
         "stories_switch": _switched(params, together),
         "page_query": page_query,
-        "search_capped": bool(search) and summary.scanned >= SEARCH_CANDIDATES,
+        "search_capped": capped,
         "lookup_filters": LOOKUP_FILTERS,
         # the filter form shows no lookup filters (they are facets), no search box and no
         # switch of stories
@@ -349,6 +352,24 @@ def _cards(asked: ListQuery, listed: QuerySet, shown: slice, grouped: bool) -> l
         for card in cards:
             card.told_also = [told[pk] for pk in others.get(card.pk, []) if pk in told]
     return cards
+
+
+def _result_count(cards: int, articles: int, stories: bool, capped: bool) -> str:
+    """How many the list holds: "12 stories from 15 articles", "The best 300 matches",
+    "15 articles"."""
+    if stories:
+        return ngettext(
+            "%(shown)s story from %(articles)s articles",
+            "%(shown)s stories from %(articles)s articles",
+            cards,
+        ) % {"shown": page_meta.grouped(cards), "articles": page_meta.grouped(articles)}
+    if capped:
+        return ngettext("The best %(shown)s match", "The best %(shown)s matches", articles) % {
+            "shown": page_meta.grouped(articles)
+        }
+    return ngettext("%(shown)s article", "%(shown)s articles", articles) % {
+        "shown": page_meta.grouped(articles)
+    }
 
 
 def _switched(params: QueryDict, together: bool) -> str:

@@ -5,6 +5,8 @@ draft only for staff); the page for that version, in that language and reading m
 kept until the article or anything else readers see changes.
 """
 
+import json
+
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -49,3 +51,12 @@ def _render(request: HttpRequest, pk: int, context: dict) -> str:
     page = {**context, "article": article, "blocks": blocks, "coverage": coverage(article, member)}
     page["words_version"] = content_version()  # the meanings its words' data holds
     return render_to_string("articles/detail.html", page, request)
+
+
+def sentence_data(article: Article) -> str:
+    """The article's sentences and their links, block by block, as JSON for an attribute
+    of its page (escaped where it is written), which static/js/reading-aids.js reads."""
+    return json.dumps(
+        [[block["vi"], block["en"], block["links"]] for block in article.sentences],
+        separators=(",", ":"),
+    )

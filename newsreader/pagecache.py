@@ -33,6 +33,7 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 from functools import wraps
+from pathlib import Path
 
 from asgiref.local import Local
 from django.conf import settings
@@ -50,6 +51,22 @@ CHANGED_AT_KEY = "pagecache:changed_at"
 STALE_SECONDS = 24 * 60 * 60
 FRAGMENT_SECONDS = 24 * 60 * 60
 
+
+def _release() -> str:
+    """A digest of the site's code and templates. Kept fragments are Python objects, which
+    another release may not read (a class moved, or changed its fields), so each release
+    keeps its own."""
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    for folder in ("articles", "newsreader", "templates"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in (".py", ".html") and "migrations" not in path.parts:
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+RELEASE = _release()
 
 # The content version as this request first read it: one cache read per request, and
 # every part of a page rendered under the same version.
@@ -100,7 +117,7 @@ def remember(parts: tuple, compute, seconds: int = FRAGMENT_SECONDS, keep=None):
     if not seconds:
         return compute()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    key = f"remember:{version()}:{digest}"
+    key = f"remember:{RELEASE}:{version()}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -143,7 +143,19 @@ ROOT_URLCONF = "newsreader.urls"
 WSGI_APPLICATION = "newsreader.wsgi.application"
 
 TEMPLATES = [
-    {
+    {  # the reader's pages
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "newsreader.templating.environment",
+            "context_processors": [
+                "django.template.context_processors.i18n",
+                "articles.context_processors.navigation",
+            ],
+        },
+    },
+    {  # the admin's
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,

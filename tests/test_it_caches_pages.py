@@ -1,7 +1,8 @@
 import pytest
 from django.core.cache import cache
 
-from newsreader.pagecache import VERSION_KEY
+from newsreader import pagecache
+from newsreader.pagecache import VERSION_KEY, remember
 from tests.factories import ArticleFactory
 
 
@@ -110,3 +111,26 @@ def test_the_embedded_cache_keeps_ten_thousand_entries(settings):
         cache.set(f"entry:{number}", number)
 
     assert cache.get("entry:0") == 0
+
+
+def test_a_new_release_reads_nothing_the_last_one_kept(monkeypatch):
+    """Kept parts of pages are Python objects, which the next release of the code may not
+    read: a page served right after a release renders them again."""
+    assert remember(("a part",), lambda: "as the last release made it") == (
+        "as the last release made it"
+    )
+    monkeypatch.setattr(pagecache, "RELEASE", "the next release")
+
+    assert remember(("a part",), lambda: "as this one makes it") == "as this one makes it"
+
+
+def test_a_release_is_named_by_its_code_and_templates(settings, tmp_path):
+    for name in ("articles/views.py", "newsreader/settings.py", "templates/jinja2/base.html"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("first")
+    settings.BASE_DIR = tmp_path
+    first = pagecache._release()
+
+    (tmp_path / "templates/jinja2/base.html").write_text("second")
+
+    assert pagecache._release() != first

@@ -6,7 +6,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import partial
 
-from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
@@ -16,13 +15,11 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 
 from articles.bilingual import in_language
 from articles.models import Article, Entity
 from newsreader.pagecache import FRAGMENT_SECONDS, absolute_url, remember, site_url
-
-register = template.Library()
 
 KEPT_IN_CANONICAL = ("q", "page")  # the rest only filter or restyle a page (page 1: none)
 OPEN_GRAPH_LOCALES = {"vi": "vi_VN", "en": "en_GB"}
@@ -48,15 +45,13 @@ class Version:
     open_graph_locale: str
 
 
-@register.simple_tag(takes_context=True)
-def page_versions(context) -> list[Version]:
+def page_versions(request: HttpRequest | None, shown_as_asked: bool = True) -> list[Version]:
     """The page in each interface language; none for pages outside the reader's site."""
-    request: HttpRequest | None = context.get("request")
     if request is None or request.resolver_match is None:
         return []
     page = (request.get_full_path(), site_url(request), get_language())
     # a page shown for an address the site would not write (see listing) keeps nothing
-    seconds = FRAGMENT_SECONDS if context.get("shown_as_asked", True) else 0
+    seconds = FRAGMENT_SECONDS if shown_as_asked else 0
     return remember(("page versions", *page), lambda: _versions(request), seconds)
 
 
@@ -81,10 +76,9 @@ def _versions(request: HttpRequest) -> list[Version]:
     ]
 
 
-@register.simple_tag(takes_context=True)
-def news_article_data(context, article: Article) -> SafeString:
+def news_article_data(article: Article, request: HttpRequest) -> SafeString:
     """schema.org NewsArticle JSON-LD for the article, as a data block (never executed)."""
-    data = news_article(article, context["request"])
+    data = news_article(article, request)
     encoded = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(encoded))
 
@@ -148,7 +142,6 @@ def _thing(entity: Entity, language: str, absolute) -> dict:
     return thing
 
 
-@register.filter
 def grouped(value) -> str:
     """A whole number with the interface language's thousands separator: 12.345, 12,345."""
     try:
@@ -164,8 +157,16 @@ def grouped(value) -> str:
     )
 
 
-@register.filter
 def local(obj, field: str = "name") -> str:
     """A name (or with "title" or "lead", an article's) in the interface language where
     there is one, else in Vietnamese."""
     return in_language(obj, field, get_language())
+
+
+def more_sources(count: int) -> str:
+    """What a card's list of the others that tell its story is called: "+2 sources"."""
+    return ngettext("+%(counter)s source", "+%(counter)s sources", count) % {"counter": count}
+
+
+def minutes_read(minutes: int) -> str:
+    return ngettext("%(minutes)s min read", "%(minutes)s min read", minutes) % {"minutes": minutes}

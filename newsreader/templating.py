@@ -1,0 +1,67 @@
+"""The Jinja2 environment the reader's pages are rendered in (templates/jinja2); the admin
+keeps Django's own templates.
+
+Translations go through Django's catalogues: `_("…")` in a template, formatted with
+`|format(name=…)` where the message has placeholders, so that `makemessages` finds each
+message as it finds them in Django's templates; messages with plurals are phrased in Python
+(articles.page_meta)."""
+
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import formats
+from django.utils.text import Truncator
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext, ngettext
+from jinja2 import ChainableUndefined, Environment, pass_context
+
+from articles import page_meta
+from articles.reading import sentence_data
+
+
+def environment(**options) -> Environment:
+    # like Django's templates, a missing value is nothing, in DEBUG too
+    options["undefined"] = ChainableUndefined
+    env = Environment(extensions=["jinja2.ext.i18n"], **options)
+    env.install_gettext_callables(gettext, ngettext, newstyle=False)
+    env.globals |= {
+        "static": static,
+        "url": url,
+        "page_versions": _page_versions,
+        "news_article_data": _news_article_data,
+        "more_sources": page_meta.more_sources,
+        "minutes_read": page_meta.minutes_read,
+    }
+    env.filters |= {
+        "date": date,
+        "truncatewords": truncatewords,
+        "grouped": page_meta.grouped,
+        "local": page_meta.local,
+        "sentence_data": sentence_data,
+    }
+    return env
+
+
+def url(name: str, *args) -> str:
+    return reverse(name, args=args or None)
+
+
+def date(value, format: str | None = None) -> str:
+    """A date or time in the interface language's format (or the one given), in the
+    site's time zone: Django's `date` filter."""
+    if value in (None, ""):
+        return ""
+    return formats.date_format(template_localtime(value), format)
+
+
+def truncatewords(text: str, words: int) -> str:
+    return Truncator(text).words(words, truncate=" …")
+
+
+@pass_context
+def _page_versions(context) -> list[page_meta.Version]:
+    return page_meta.page_versions(context.get("request"), context.get("shown_as_asked", True))
+
+
+@pass_context
+def _news_article_data(context, article):
+    return page_meta.news_article_data(article, context["request"])
