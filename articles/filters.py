@@ -3,8 +3,10 @@
 from datetime import date, datetime, time, timedelta
 
 import django_filters
+from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
 from django.forms import DateInput
+from django.forms.renderers import Jinja2
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,12 @@ from articles.models import READING_LEVELS, Category, Entity, Source, Tag
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2999, 12, 31)
 BY_DATE = [("newest", _("Newest first")), ("oldest", _("Oldest first"))]
+
+
+class FilterForm(forms.Form):
+    """The filters' form, its widgets rendered in Jinja2 like the page around them."""
+
+    default_renderer = Jinja2()
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -71,6 +79,9 @@ class ArticleFilter(django_filters.FilterSet):
 
     def keep(self, queryset, name, value):
         return queryset
+
+    class Meta:
+        form = FilterForm
 
     def filter_category(self, queryset, name, category):
         return queryset.in_category(category)
