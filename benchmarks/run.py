@@ -61,6 +61,7 @@ def main() -> None:
         alignment,
         entity_linking,
         ingest,
+        instructions,
         lists,
         load,
         memory,
@@ -95,6 +96,7 @@ def main() -> None:
         print(table("Stories: found when articles are saved", stories.run()))
     if not options.skip_load:
         print(table(first_reader.TITLE, first_reader.run()))
+        print(instructions.as_table(instructions.run()))
         print(load_table(load.run(options.load_seconds)))
     print(f"_Total {time.perf_counter() - started:.0f} s._")
 
