@@ -23,6 +23,7 @@ from articles import changes, derived
 from articles.models import Article, Entity, Mention, Paragraph, Source, Tag
 from articles.text import fold
 from articles.words import stored_words, text_words
+from benchmarks.setup import start_django
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "ingest" / "demo"
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -223,9 +224,15 @@ def _write_side_by_side(batches: list[Batch], workers: int) -> Iterator[int]:
             )
         )
         article_offset += batch.size
-    connections.close_all()  # each process opens its own
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    # started afresh, not forked: a fork shares whatever connections and locks other
+    # threads of this process hold (a browser driver's, a test server's) and may hang on them
+    databases = {alias: connections[alias].settings_dict for alias in connections}
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=start_django,
+        initargs=(databases,),
+    ) as pool:
         for batch in pool.map(_write_committed, placed):
             with transaction.atomic():
                 _store_titles_and_stories(batch.first_id, batch.size)

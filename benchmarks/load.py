@@ -15,13 +15,6 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
-
-from articles.models import Article, Category, Entity
-from newsreader.pagecache import content_changed
-
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTIONS = 64
 HEALTHZ = "/healthz"
@@ -30,6 +23,8 @@ WORKERS = 4
 
 
 def pages() -> dict[str, str]:
+    from articles.models import Article, Category, Entity
+
     article = Article.objects.published().translated().latest_first().first()
     entity = Entity.objects.get(slug="japan")
     return {
@@ -107,6 +102,12 @@ def _milliseconds(value: str) -> float:
 def weight_and_queries(path: str) -> tuple[int, str]:
     """The page's compressed weight, and its queries: rendered after a change to the
     content (nothing of it kept), then for the next reader without the page cache."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from newsreader.pagecache import content_changed
+
     content_changed()
     client = Client()
     counts = []
@@ -169,3 +170,44 @@ def _median(runs) -> dict:
     """The run with the median requests per second."""
     runs = sorted(runs, key=lambda run: run["rps"])
     return runs[len(runs) // 2]
+
+
+def as_table(rows: list[dict] | str) -> str:
+    if isinstance(rows, str):
+        return rows
+    lines = [
+        f"### Load: wrk, {CONNECTIONS} connections, gunicorn with {WORKERS} workers",
+        "",
+        "| page | requests/s | ratio to /healthz | p50 ms | p99 ms | errors "
+        "| queries (first / next reader) "
+        "| gzip bytes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['page']} | {row['rps']:,.0f} | {row['ratio']:.2f} | {row['p50']:.1f} | "
+            f"{row['p99']:.1f} | {row['errors']} | {row['queries']} | {row['weight']:,} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    """python -m benchmarks.load [--articles 100000] [--seconds 18] [--checkout ../other]"""
+    import argparse
+
+    from benchmarks.first_reader import local_redis
+    from benchmarks.setup import fill_to, use_bench_database
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--seconds", type=int, default=18, help="per page, in turns")
+    parser.add_argument("--checkout", type=Path, default=ROOT)
+    options = parser.parse_args()
+    os.environ.setdefault("REDIS_URL", local_redis())
+    use_bench_database(options.articles)
+    fill_to(options.articles)
+    print(as_table(run(options.seconds, options.checkout.resolve())))
+
+
+if __name__ == "__main__":
+    main()

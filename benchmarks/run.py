@@ -20,27 +20,6 @@ from benchmarks.setup import use_bench_database
 from benchmarks.timing import table
 
 
-def load_table(rows: list[dict] | str) -> str:
-    from benchmarks.load import CONNECTIONS, WORKERS
-
-    if isinstance(rows, str):
-        return rows
-    lines = [
-        f"### Load: wrk, {CONNECTIONS} connections, gunicorn with {WORKERS} workers",
-        "",
-        "| page | requests/s | ratio to /healthz | p50 ms | p99 ms | errors "
-        "| queries (first / next reader) "
-        "| gzip bytes |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for row in rows:
-        lines.append(
-            f"| {row['page']} | {row['rps']:,.0f} | {row['ratio']:.2f} | {row['p50']:.1f} | "
-            f"{row['p99']:.1f} | {row['errors']} | {row['queries']} | {row['weight']:,} |"
-        )
-    return "\n".join(lines) + "\n"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=100_000)
@@ -97,7 +76,7 @@ def main() -> None:
     if not options.skip_load:
         print(table(first_reader.TITLE, first_reader.run()))
         print(instructions.as_table(instructions.run()))
-        print(load_table(load.run(options.load_seconds)))
+        print(load.as_table(load.run(options.load_seconds)))
     print(f"_Total {time.perf_counter() - started:.0f} s._")
 
 

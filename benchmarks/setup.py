@@ -47,6 +47,16 @@ def use_bench_database(articles: int, name: str | None = None) -> str:
     return url
 
 
+def start_django(databases: dict[str, dict]) -> None:
+    """Set Django up in a process started afresh, on the databases of the process that
+    started it (a test's own, say)."""
+    import django
+    from django.conf import settings
+
+    settings.DATABASES.update(databases)
+    django.setup()
+
+
 BULK_LOAD = 50_000  # from this many new articles on, the text indexes are built afterwards
 
 
