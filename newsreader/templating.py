@@ -4,7 +4,7 @@ keeps Django's own templates.
 Translations go through Django's catalogues: `_("…")` in a template, formatted with
 `|format(name=…)` where the message has placeholders, so that `makemessages` finds each
 message as it finds them in Django's templates; messages with plurals are phrased in Python
-(articles.page_meta)."""
+(articles.page_meta, articles.listing)."""
 
 from django.templatetags.static import static
 from django.urls import reverse
