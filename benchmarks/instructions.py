@@ -72,11 +72,8 @@ def instructions(checkout: Path, kind: str, rounds: int) -> int:
         "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
         sys.executable, __file__, "--render", kind, str(rounds),
     ]  # fmt: skip
-    environment = {**os.environ, "DEBUG": "0", "SECRET_KEY": os.environ.get("SECRET_KEY", "x")}
-    environment.setdefault("ALLOWED_HOSTS", "testserver")
-    finished = subprocess.run(
-        command, cwd=checkout, env=environment, capture_output=True, text=True, check=True
-    )
+    # the environment use_bench_database() set: the database, DEBUG off
+    finished = subprocess.run(command, cwd=checkout, capture_output=True, text=True, check=True)
     return int(re.search(r"Collected : (\d+)", finished.stderr)[1])
 
 

@@ -6,10 +6,9 @@ Translations go through Django's catalogues: `_("…")` in a template, formatted
 message as it finds them in Django's templates; messages with plurals are phrased in Python
 (articles.page_meta, articles.listing)."""
 
+from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import formats
-from django.utils.text import Truncator
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 from jinja2 import ChainableUndefined, Environment, pass_context
@@ -33,7 +32,7 @@ def environment(**options) -> Environment:
     }
     env.filters |= {
         "date": date,
-        "truncatewords": truncatewords,
+        "truncatewords": defaultfilters.truncatewords,
         "grouped": page_meta.grouped,
         "local": page_meta.local,
         "sentence_data": sentence_data,
@@ -46,15 +45,8 @@ def url(name: str, *args) -> str:
 
 
 def date(value, format: str | None = None) -> str:
-    """A date or time in the interface language's format (or the one given), in the
-    site's time zone: Django's `date` filter."""
-    if value in (None, ""):
-        return ""
-    return formats.date_format(template_localtime(value), format)
-
-
-def truncatewords(text: str, words: int) -> str:
-    return Truncator(text).words(words, truncate=" …")
+    """Django's `date` filter, in the site's time zone as Django's templates give it."""
+    return defaultfilters.date(template_localtime(value), format)
 
 
 @pass_context
