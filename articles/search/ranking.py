@@ -125,10 +125,12 @@ def relevance_sql(terms: list[Term]) -> tuple[str, list]:
     the recency factor): the stored weight of a title term, else the rest of the text's."""
     parts, params = [], []
     for term in terms:
+        # COLLATE "C": looked up by the article's id; by the term, PostgreSQL may read every
+        # title holding it through the (term, level, time) index, once per ranked article
         word = f"substr({TERM}, {len(WORD_TERM_PREFIX) + 1})"
         weight = (
             f"coalesce((SELECT level FROM {TITLE_TERMS_TABLE} AS held WHERE held.article_id = "
-            f"{ARTICLE}.id AND held.term = {TERM}), "
+            f"{ARTICLE}.id AND held.term = {TERM} COLLATE \"C\"), "
             f"CASE WHEN left({TERM}, {len(WORD_TERM_PREFIX)}) = '{WORD_TERM_PREFIX}' "
             f"THEN {rest_level_sql(f'{ARTICLE}.word_vector', word)} "
             f"ELSE {rest_level_sql(f'{ARTICLE}.search_vector', TERM)} END)"
