@@ -21,7 +21,7 @@ from articles.querysets import (
     FACET_WINDOW,
     SEARCH_CANDIDATES,
     SummaryRow,
-    with_counts,
+    in_bulk_of_each,
 )
 from articles.search.highlight import attach_snippets
 from articles.search.query import SearchQuery
@@ -408,34 +408,42 @@ def page_number(paginator: Paginator, requested: str | None) -> tuple[int, str]:
     return number, ""
 
 
+FACET_FIELDS = {"slug", "name", "name_vi", "name_en"}  # what a facet shows of its topics
+
+
 def facets(counts: dict, params: QueryDict) -> list[Facet]:
-    """The facets of a list, from its facet_counts()."""
+    """The facets of a list, from its facet_counts(): their topics read in one query."""
+    shown = (
+        (_("Categories"), "category", Category, "category_ids"),
+        (_("Tags"), "tag", Tag, "tag_ids"),
+        (_("People, organisations and places"), "entity", Entity, "entity_ids"),
+        (_("Sources"), "source", Source, "source_id"),
+    )
+    found = in_bulk_of_each(
+        {model: [pk for pk, _n in counts[field]] for _t, _n, model, field in shown}, FACET_FIELDS
+    )
     return [
         Facet(
             title,
             [
-                _facet_value(params, name, item)
-                for item in with_counts(model.objects.all(), counts[field], "n")
+                _facet_value(params, name, found[model][pk], count)
+                for pk, count in counts[field]
+                if pk in found[model]
             ],
         )
-        for title, name, model, field in (
-            (_("Categories"), "category", Category, "category_ids"),
-            (_("Tags"), "tag", Tag, "tag_ids"),
-            (_("People, organisations and places"), "entity", Entity, "entity_ids"),
-            (_("Sources"), "source", Source, "source_id"),
-        )
+        for title, name, model, field in shown
     ]
 
 
-def _facet_value(params: QueryDict, name: str, item) -> FacetValue:
-    active = item.slug in params.getlist(name)
+def _facet_value(params: QueryDict, name: str, topic, count: int) -> FacetValue:
+    active = topic.slug in params.getlist(name)
     url_params = _without(params, "page")
     if not active:
         if name in MULTI_VALUED:
-            url_params.appendlist(name, item.slug)
+            url_params.appendlist(name, topic.slug)
         else:
-            url_params[name] = item.slug
-    return FacetValue(str(item), item.n, "?" + url_params.urlencode(), active)
+            url_params[name] = topic.slug
+    return FacetValue(str(topic), count, "?" + url_params.urlencode(), active)
 
 
 def _filters(filter_class, params: QueryDict, articles: QuerySet) -> ArticleFilter:

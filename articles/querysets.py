@@ -6,7 +6,7 @@ from functools import reduce
 from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery
-from django.db import connections, models
+from django.db import connection, connections, models
 from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Extract, Greatest, Least, Now, Power
@@ -639,6 +639,40 @@ def _related(model, field: str):
     """The model at the other end of one of this model's relations (these querysets are
     defined before their models)."""
     return model._meta.get_field(field).related_model
+
+
+def in_bulk_of_each(wanted: dict, fields: set[str]) -> dict:
+    """in_bulk() of several models in one query: {model: {pk: object}} for
+    {model: [pk, ...]}, each object read with its pk and those of `fields` its model has
+    (the rest deferred)."""
+    read = {
+        model: [
+            f.attname for f in model._meta.concrete_fields if f.primary_key or f.attname in fields
+        ]
+        for model in wanted
+    }
+    width = max(map(len, read.values()), default=0)
+    parts, params = [], []
+    for position, (model, ids) in enumerate(wanted.items()):
+        columns = [f'"{model._meta.get_field(name).column}"::text' for name in read[model][1:]]
+        padded = ", ".join([*columns, *["NULL"] * (width - len(read[model]))])
+        parts.append(
+            f"SELECT {position}, {model._meta.pk.column}, {padded} "
+            f"FROM {model._meta.db_table} WHERE {model._meta.pk.column} = ANY(%s)"
+        )
+        params.append(list(ids))
+    found: dict = {model: {} for model in wanted}
+    if not any(wanted.values()):
+        return found
+    in_order = list(wanted)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    for position, pk, *values in rows:
+        model = in_order[position]
+        names = read[model]
+        found[model][pk] = model.from_db(connection.alias, names, [pk, *values[: len(names) - 1]])
+    return found
 
 
 def with_counts(queryset, counts: list[tuple[int, int]], attribute: str) -> list:
