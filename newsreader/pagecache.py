@@ -23,6 +23,10 @@ itself is kept for good.
 A page served from the cache carries an Age header, the whole seconds since it was
 rendered; a freshly rendered page carries none.
 
+A page rendered again from its kept parts reads them all in one round trip: the cache
+keeps, beside each page, the parts (remember()) its renders asked for, and the
+middleware reads them together, right after the content version and the page itself.
+
 PageCacheMiddleware serves and keeps the pages of the views marked with
 cache_anonymous_page, ahead of the rest of the middleware: a page is kept as that
 middleware made it (its security headers and ETag included), and a kept page is served
@@ -50,6 +54,7 @@ VERSION_KEY = "pagecache:version"
 CHANGED_AT_KEY = "pagecache:changed_at"
 STALE_SECONDS = 24 * 60 * 60
 FRAGMENT_SECONDS = 24 * 60 * 60
+MOST_PARTS_READ_AHEAD = 16
 
 
 def _release() -> str:
@@ -75,10 +80,12 @@ _this_request = Local()
 
 def _request_started(**kwargs) -> None:
     _this_request.serving, _this_request.version = True, None
+    _this_request.read_ahead, _this_request.asked = {}, []
 
 
 def _request_finished(**kwargs) -> None:
     _this_request.serving, _this_request.version = False, None
+    _this_request.read_ahead, _this_request.asked = {}, []
 
 
 request_started.connect(_request_started)
@@ -117,13 +124,20 @@ def remember(parts: tuple, compute, seconds: int = FRAGMENT_SECONDS, keep=None):
     if not seconds:
         return compute()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    key = f"remember:{RELEASE}:{version()}:{digest}"
-    value = cache.get(key)
+    key = _part_key(digest, version())
+    if getattr(_this_request, "serving", False):
+        _this_request.asked.append(digest)
+    read_ahead = getattr(_this_request, "read_ahead", {})
+    value = read_ahead[key] if key in read_ahead else cache.get(key)
     if value is None:
         value = compute()
         if keep is None or keep(value):
             cache.set(key, value, seconds)
     return value
+
+
+def _part_key(digest: str, content_version: int) -> str:
+    return f"remember:{RELEASE}:{content_version}:{digest}"
 
 
 def site_url(request: HttpRequest) -> str:
@@ -209,12 +223,36 @@ def _language(request: HttpRequest) -> str:
     return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
 
 
-def _version_and_page(key: str) -> tuple[int, tuple | None]:
-    """The content version and the page kept under key: one round trip to the cache."""
-    found = cache.get_many([VERSION_KEY, key])
+def _version_and_page(key: str) -> tuple[int, tuple | None, tuple[str, ...]]:
+    """The content version, the page kept under key and the parts its renders asked
+    for: one round trip to the cache."""
+    found = cache.get_many([VERSION_KEY, key, _parts_key(key)])
     if getattr(_this_request, "serving", False) and _this_request.version is None:
         _this_request.version = found.get(VERSION_KEY)  # version() reads it when missing
-    return version(), found.get(key)
+    return version(), found.get(key), found.get(_parts_key(key), ())
+
+
+def _parts_key(page_key: str) -> str:
+    return f"parts:{RELEASE}:{page_key}"
+
+
+def _read_parts_ahead(parts: tuple[str, ...], current: int) -> None:
+    """Read the kept parts a page's renders asked for in one round trip, for remember()
+    to find; a part missing from the cache is then known to be missing."""
+    if not parts or not getattr(_this_request, "serving", False):
+        return
+    keys = [_part_key(digest, current) for digest in parts]
+    found = cache.get_many(keys)
+    _this_request.read_ahead = {key: found.get(key) for key in keys}
+
+
+def _keep_parts_asked(page_key: str, known: tuple[str, ...]) -> None:
+    """Remember which parts this page's render asked for, adding to those known: a part
+    kept inside another is asked for only when the outer one is rendered again."""
+    asked = getattr(_this_request, "asked", [])
+    if asked and not set(asked) <= set(known):
+        parts = tuple(dict.fromkeys((*known, *asked)))[-MOST_PARTS_READ_AHEAD:]
+        cache.set(_parts_key(page_key), parts, STALE_SECONDS)
 
 
 def _fresh(stored: tuple, current: int) -> bool:
@@ -268,11 +306,15 @@ class PageCacheMiddleware:
             return self.get_response(request)
         _read_only_understood(request, reads)
         key = request.page_cache_key = _page_key(request, reads, language)
-        current, stored = _version_and_page(key)
+        current, stored, parts = _version_and_page(key)
         if stored is not None and _fresh(stored, current):
             return _response(stored)
+        _read_parts_ahead(parts, current)
         response = self.get_response(request)
-        if settings.PAGE_CACHE_SECONDS and _storable(request, response):
+        if not _storable(request, response):
+            return response
+        _keep_parts_asked(key, parts)
+        if settings.PAGE_CACHE_SECONDS:
             set_response_etag(response)
             stored = (
                 current,

@@ -134,3 +134,32 @@ def test_a_release_is_named_by_its_code_and_templates(settings, tmp_path):
     (tmp_path / "templates/jinja2/base.html").write_text("second")
 
     assert pagecache._release() != first
+
+
+def test_a_page_rendered_again_from_its_kept_parts_reads_them_in_one_round_trip(
+    client, article, cache_calls, settings
+):
+    """With a shared cache each read is a round trip: a page that is not kept whole (or
+    not yet) reads the content version, the page and the list of its parts in one, then
+    every part it renders from in one more."""
+    settings.PAGE_CACHE_SECONDS = 0  # pages are rendered each time, from their kept parts
+    for url in ("/", "/search/?q=ban", article.get_absolute_url()):
+        first = client.get(url)
+        cache_calls.clear()
+        again = client.get(url)
+
+        assert again.content == first.content
+        assert len(cache_calls) == 2, (url, cache_calls)
+
+
+def test_parts_read_ahead_are_those_of_the_current_content(
+    client, article, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/")
+    client.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title_vi = "Tin đã sửa"
+        article.save()
+
+    assert "Tin đã sửa" in client.get("/").content.decode()
