@@ -241,11 +241,11 @@ def test_a_list_of_stories_costs_the_same_queries_however_many_there_are(
         for n, text in enumerate(WIRE):
             _story(text, hours=n - 24 * 7 * day)
 
-    # the facet counts, the objects of each of four facets (categories, tags, entities,
-    # sources), the stories told more than once and how many articles they leave out of
-    # the list, the page of articles with their sources, the other articles of their
-    # stories, those articles' cards, the navigation
-    with django_assert_max_num_queries(11):
+    # the facet counts, the topics of the four facets (categories, tags, entities,
+    # sources) together, the stories told more than once and how many articles they leave
+    # out of the list, the page of articles with their sources, the other articles of
+    # their stories, those articles' cards, the navigation
+    with django_assert_max_num_queries(8):
         response = client.get("/")
     assert len(cards(response)) == stories
     assert all(len(others) == 2 for _title, others in cards(response))

@@ -497,13 +497,14 @@ def test_html_in_article_text_is_escaped_in_the_excerpt(client):
     assert "&lt;script&gt;" in snippet and "&amp;" in snippet
 
 
-# The search page runs ten queries: how many articles hold each word the query may be
+# The search page runs seven queries: how many articles hold each word the query may be
 # (reading it); the matches, ranked once, with their stories and topics (for the count,
-# the facets and every page); the categories, tags, entities and sources the facets name;
+# the facets and every page); the categories, tags, entities and sources the facets name,
+# together;
 # the page of articles with their sources and the others telling their stories; their
 # bodies, for the excerpts; the entity names like the query, for did-you-mean; and the
 # categories in the navigation.
-SEARCH_PAGE_QUERIES = 10
+SEARCH_PAGE_QUERIES = 7
 # Reading also uses the names of every entity (two queries), read once per process until a
 # name changes; in a test that wrote names in its own transaction, for every request.
 NAMES_QUERIES = 2

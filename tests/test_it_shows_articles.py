@@ -204,10 +204,10 @@ def test_home_query_count_does_not_grow_with_articles(
     settings.PAGE_CACHE_SECONDS = 0  # every request reaches the view
     ArticleFactory.create_batch(25)
 
-    # the facet counts, the objects of each of four facets (categories, tags, entities,
-    # sources), how many articles the stories told more than once leave out, the page of
-    # articles with their sources and stories, the navigation
-    with django_assert_max_num_queries(8):
+    # the facet counts, the topics of the four facets (categories, tags, entities,
+    # sources) together, how many articles the stories told more than once leave out, the
+    # page of articles with their sources and stories, the navigation
+    with django_assert_max_num_queries(5):
         first = client.get("/")
     # the next reader: the page of articles only; the facets are kept until content changes
     with django_assert_max_num_queries(1):
