@@ -304,15 +304,20 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
         if candidates is None:  # every match: what the bounded set is measured against
             found = matching
         else:
+
+            def matching_among(*conditions):
+                """The matches among the few articles the conditions find through their
+                own indexes, the query checked on those rows alone: ANDing the index of
+                a common syllable would read thousands of entries."""
+                if matching is holding_phrases:
+                    return holding_phrases.filter(*conditions)
+                return holding_phrases.filter(*conditions, checked_on_row(tsquery))
+
             kinds = [holding_phrases.filter(head_vector=tsquery), matching]
             if holds:
-                kinds.append(matching.filter(*holds))
-            if side_by_side:  # the few holding the pairs, the query checked on them alone
-                kinds.append(
-                    holding_phrases.filter(*holds, *side_by_side)
-                    if matching is holding_phrases
-                    else holding_phrases.filter(*holds, *side_by_side, checked_on_row(tsquery))
-                )
+                kinds.append(matching_among(*holds))
+            if side_by_side:
+                kinds.append(matching_among(*holds, *side_by_side))
             if reading.named_entities:
                 kinds.append(self.filter(names))
             latest = [kind.order_by(*BY_DATE).values("pk")[:candidates] for kind in kinds]
