@@ -26,7 +26,13 @@ from articles.search.query import (
     required_phrases,
     syllables_tsquery,
 )
-from articles.search.ranking import relevance_sql, scored_terms, title_candidates_sql
+from articles.search.ranking import (
+    RECENT_BOOST,
+    RECENT_HALF_LIFE_DAYS,
+    relevance_sql,
+    scored_terms,
+    title_candidates_sql,
+)
 from articles.search.sql import TERM_IDF_FUNCTION
 from articles.stories import SAME_EVENT, STORY_DAYS, overlap_sql
 from articles.text import fold
@@ -43,8 +49,6 @@ CARD_FIELDS = (
 )
 SEARCH_CANDIDATES = 100  # the latest of each kind of match (see search())
 BY_DATE = ("-published_at", "-id")
-RECENT_BOOST = 0.5  # an article published now ranks as if 1.5 times as relevant
-RECENT_HALF_LIFE_DAYS = 30
 FACET_WINDOW = 10_000  # facets count over at most the latest 10,000 articles of a list
 RELATED_RECENT = 1_000  # related articles are looked for among the latest 1,000, and
 RELATED_CANDIDATES = 100  # at most this many of them, and as many holding a rare topic

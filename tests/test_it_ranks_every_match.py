@@ -112,3 +112,18 @@ def test_a_search_ranking_some_of_its_matches_says_it_shows_the_best(
     shown = re.search(r'<p class="result-count">([^<]*)</p>', page)[1]
     assert re.fullmatch(r"The best \d+ matches", shown.strip())
     assert "not every match is counted" in page
+
+
+@pytest.mark.django_db
+def test_a_newer_article_with_a_longer_title_ranks_above_older_short_titles(client):
+    """Title holders are read level by level, leaving out the levels too low to reach a
+    first page: a title that weighs less than twenty older ones, but is newer, still
+    outranks them once recency counts."""
+    stored(SEARCH_CANDIDATES + 20, title_vi="Tin trong nước", lead_vi="Bàn về an ninh.")
+    now = timezone.now()
+    for n in range(20):
+        indexed(title_vi=f"An ninh số {n}", published_at=now - timedelta(days=90 + n))
+    newer = "Bàn cách giữ an ninh cảng biển"
+    indexed(title_vi=newer, published_at=now - timedelta(days=6))
+
+    assert listed(search(client, "an ninh"))[0] == newer

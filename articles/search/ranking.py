@@ -45,6 +45,8 @@ from articles.text import fold
 from articles.words import lexeme
 
 TITLE_CANDIDATES = 20  # per term and level: a first page's worth
+RECENT_BOOST = 0.5  # an article published now ranks as if 1.5 times as relevant
+RECENT_HALF_LIFE_DAYS = 30
 TITLE_LEVEL_MAX = round(LEVELS_PER_UNIT * (SATURATION + 1)) + REST_LEVEL_MAX
 TITLE_TERMS_TABLE = "articles_titleterm"
 ARTICLE = '"articles_article"'  # the row being ranked, as the ORM names it
@@ -108,14 +110,22 @@ def _term(lexeme_sql: str, params: tuple, idf: float | None) -> Term:
 
 def title_candidates_sql(terms: list[Term]) -> tuple[str, list]:
     """The ids of the TITLE_CANDIDATES latest articles holding each term in their title at
-    each level: a few index entries per term and level, however many articles match."""
+    each level: a few index entries per term and level, however many articles match.
+
+    A level too low to reach a first page is left out: once TITLE_CANDIDATES articles
+    hold the term at a level L or above, each weighs at least L times its idf, and an
+    article at a level below L / (1 + RECENT_BOOST) weighs less, however recent."""
     listed, params = _array(terms)
     sql = (
-        f"SELECT best.article_id FROM unnest({listed}) AS term(lexeme) "
+        "SELECT article_id FROM (SELECT best.article_id, level.value AS level, "
+        f"nth_value(level.value, {TITLE_CANDIDATES}) OVER (PARTITION BY term.lexeme "
+        "ORDER BY level.value DESC ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) "
+        f"AS first_page_level FROM unnest({listed}) AS term(lexeme) "
         f"CROSS JOIN generate_series(1, {TITLE_LEVEL_MAX}) AS level(value) "
         f"CROSS JOIN LATERAL (SELECT article_id FROM {TITLE_TERMS_TABLE} "
-        "WHERE term = term.lexeme AND level = level.value "
-        f"ORDER BY published_at DESC LIMIT {TITLE_CANDIDATES}) AS best"
+        "WHERE term = term.lexeme AND level = level.value AND published_at <= now() "
+        f"ORDER BY published_at DESC LIMIT {TITLE_CANDIDATES}) AS best) AS held "
+        f"WHERE held.level * {1 + RECENT_BOOST} >= coalesce(held.first_page_level, 0)"
     )
     return sql, params
 
@@ -130,7 +140,7 @@ def relevance_sql(terms: list[Term]) -> tuple[str, list]:
         word = f"substr({TERM}, {len(WORD_TERM_PREFIX) + 1})"
         weight = (
             f"coalesce((SELECT level FROM {TITLE_TERMS_TABLE} AS held WHERE held.article_id = "
-            f"{ARTICLE}.id AND held.term = {TERM} COLLATE \"C\"), "
+            f'{ARTICLE}.id AND held.term = {TERM} COLLATE "C"), '
             f"CASE WHEN left({TERM}, {len(WORD_TERM_PREFIX)}) = '{WORD_TERM_PREFIX}' "
             f"THEN {rest_level_sql(f'{ARTICLE}.word_vector', word)} "
             f"ELSE {rest_level_sql(f'{ARTICLE}.search_vector', TERM)} END)"
