@@ -318,7 +318,9 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
                 return holding_phrases.filter(*conditions, checked_on_row(tsquery))
 
             kinds = [holding_phrases.filter(head_vector=tsquery), matching]
-            if holds:
+            if holds and len(holds) == len(reading.words):  # every word, so its syllables
+                kinds.append(holding_phrases.filter(*holds))
+            elif holds:
                 kinds.append(matching_among(*holds))
             if side_by_side:
                 kinds.append(matching_among(*holds, *side_by_side))
