@@ -3,7 +3,9 @@
 import html
 import re
 import unicodedata
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -15,6 +17,7 @@ _WORD_OR_GAP = re.compile(r"[^\W_]+|[\W_]+")
 _WORDS_BEFORE_FIRST_MATCH = 5
 _ELLIPSIS = "…"
 _MIN_STEM_CHARS = 4
+_STEM_BEGINNING = _MIN_STEM_CHARS - 1  # the letters a stem keeps of its word, at least
 # Longest first; each pair is (ending, replacement). Applied once, then a final e/y is dropped.
 _ENGLISH_ENDINGS = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
 _KEEPS_FINAL_S_AFTER = "siu"  # press, crisis, status: the s is not a plural ending
@@ -65,15 +68,35 @@ def highlight_snippet(text: str, query: SearchQuery, max_words: int = 40) -> Saf
     """
     words = unicodedata.normalize("NFC", text).split()
     terms = query_terms(query)
-    first_match = next((index for index, word in enumerate(words) if _has_match(word, terms)), 0)
+    may_match = _words_that_may_match(words, terms)
+    first_match = next((index for index in may_match if _has_match(words[index], terms)), 0)
     start = max(0, min(first_match - _WORDS_BEFORE_FIRST_MATCH, len(words) - max_words))
     end = start + max_words
-    excerpt = " ".join(_marked_word(word, terms) for word in words[start:end])
+    excerpt = " ".join(
+        _marked_word(word, terms) if index in may_match else html.escape(word)
+        for index, word in enumerate(words[start:end], start)
+    )
     if start > 0:
         excerpt = f"{_ELLIPSIS} {excerpt}"
     if end < len(words):
         excerpt = f"{excerpt} {_ELLIPSIS}"
     return mark_safe(excerpt)  # every piece of the text was escaped by _marked_word
+
+
+def _words_that_may_match(words: list[str], terms: list[str]) -> dict[int, None]:
+    """The places of the words that may hold a match, in order: those whose folded form
+    holds the first three letters of a term (a word sharing a term's English stem begins
+    with them too), found in the folded text at once rather than word by word."""
+    beginnings = {term[:_STEM_BEGINNING] for term in terms if term}
+    if not beginnings:
+        return {}
+    spaced = " ".join(words)
+    folded = fold(spaced)
+    if len(folded) != len(spaced):  # a letter that folds into two: look at every word
+        return dict.fromkeys(range(len(words)))
+    ends = list(accumulate(len(word) + 1 for word in words))
+    pattern = re.compile("|".join(map(re.escape, sorted(beginnings))))
+    return dict.fromkeys(bisect_right(ends, found.start()) for found in pattern.finditer(folded))
 
 
 def _has_match(word: str, terms: list[str]) -> bool:
