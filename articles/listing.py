@@ -324,7 +324,7 @@ def summarise_matches(matches: QuerySet, params: QueryDict, together: bool) -> L
 def _by_story(rows: list[SummaryRow]) -> dict[int, list[int]]:
     """The articles of each story among these, latest first: the first stands for it."""
     stories: dict[int, list[int]] = {}
-    for row in sorted(rows, key=lambda row: (row.published_at, row.pk), reverse=True):
+    for row in sorted(rows, key=lambda row: (row.published, row.pk), reverse=True):
         stories.setdefault(row.story, []).append(row.pk)
     return stories
 
