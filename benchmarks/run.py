@@ -47,6 +47,7 @@ def main() -> None:
         ranking,
         related,
         search,
+        search_sql,
         stories,
         tag_rules,
         word_lengths,
@@ -62,6 +63,7 @@ def main() -> None:
     print(table("Filtered lists", lists.run()))
     # before the naive scans of search, which leave a cold cache no reader meets
     print(table("Related coverage: the end of an article page, uncached", related.run()))
+    print(search_sql.as_table(search_sql.run()))
     print(table("Search: ranked first page of 20 results", search.run()))
     print(table(ranking.TITLE, ranking.run()))
     print(table("Entity linking, no database", entity_linking.rows()))
