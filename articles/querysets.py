@@ -6,7 +6,7 @@ from functools import reduce
 from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection, connections, models
+from django.db import connections, models, router
 from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Extract, Greatest, Least, Now, Power
@@ -679,13 +679,14 @@ def in_bulk_of_each(wanted: dict, fields: set[str]) -> dict:
     if not any(wanted.values()):
         return found
     in_order = list(wanted)
-    with connection.cursor() as cursor:
+    alias = router.db_for_read(in_order[0])  # a replica, where the request may read one
+    with connections[alias].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
     for position, pk, *values in rows:
         model = in_order[position]
         names = read[model]
-        found[model][pk] = model.from_db(connection.alias, names, [pk, *values[: len(names) - 1]])
+        found[model][pk] = model.from_db(alias, names, [pk, *values[: len(names) - 1]])
     return found
 
 
