@@ -366,13 +366,18 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             sql, holding_params = holding[:at_most].query.sql_with_params()
             parts.append(f"SELECT 'count', %s, count(*)::float8, '' FROM ({sql}) AS holding")
             params += [word, *holding_params]
-        parts.append(f"SELECT 'idf', term, idf, '' FROM {TERM_IDF_FUNCTION}(%s::text[])")
-        parts.append(
-            "SELECT 'stem', word, idf, stem FROM unnest(%s::text[]) AS word, LATERAL (SELECT "
-            "(tsvector_to_array(to_tsvector('english', word)))[1] AS stem) AS stemmed, LATERAL "
-            f"{TERM_IDF_FUNCTION}(ARRAY[stem]) WHERE stem IS NOT NULL"
+        stemmed = (
+            "(SELECT word, (tsvector_to_array(to_tsvector('english', word)))[1] AS stem "
+            "FROM unnest(%s::text[]) AS word) AS stemmed WHERE stem IS NOT NULL"
         )
-        params += [sorted(set(terms)), sorted(set(english))]
+        # one reading of the statistics for the terms and the stems together
+        parts.append(
+            f"SELECT 'idf', term, idf, '' FROM {TERM_IDF_FUNCTION}("
+            f"%s::text[] || ARRAY(SELECT stem FROM {stemmed}))"
+        )
+        parts.append(f"SELECT 'stem', word, 0, stem FROM {stemmed}")
+        english = sorted(set(english))
+        params += [sorted(set(terms)), english, english]
         counts, idf, stems = {}, {}, {}
         with connections[self.db].cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
@@ -383,7 +388,6 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
                     idf[key] = value
                 else:
                     stems[key] = stem
-                    idf[stem] = value
         return counts, idf, stems
 
     def may_name(self, names):
