@@ -315,15 +315,15 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             def matching_among(*conditions):
                 """The matches among the few articles the conditions find through their
                 own indexes, the query checked on those rows alone: ANDing the index of
-                a common syllable would read thousands of entries."""
-                if matching is holding_phrases:
+                a common syllable would read thousands of entries. Holding every word of
+                the query is holding its syllables: then there is nothing to check."""
+                if matching is holding_phrases or holds_every_word:
                     return holding_phrases.filter(*conditions)
                 return holding_phrases.filter(*conditions, checked_on_row(tsquery))
 
+            holds_every_word = bool(holds) and len(holds) == len(reading.words)
             kinds = [holding_phrases.filter(head_vector=tsquery), matching]
-            if holds and len(holds) == len(reading.words):  # every word, so its syllables
-                kinds.append(holding_phrases.filter(*holds))
-            elif holds:
+            if holds:
                 kinds.append(matching_among(*holds))
             if side_by_side:
                 kinds.append(matching_among(*holds, *side_by_side))
