@@ -226,10 +226,11 @@ def _language(request: HttpRequest) -> str:
 def _version_and_page(key: str) -> tuple[int, tuple | None, tuple[str, ...]]:
     """The content version, the page kept under key and the parts its renders asked
     for: one round trip to the cache."""
-    found = cache.get_many([VERSION_KEY, key, _parts_key(key)])
+    parts_key = _parts_key(key)
+    found = cache.get_many([VERSION_KEY, key, parts_key])
     if getattr(_this_request, "serving", False) and _this_request.version is None:
         _this_request.version = found.get(VERSION_KEY)  # version() reads it when missing
-    return version(), found.get(key), found.get(_parts_key(key), ())
+    return version(), found.get(key), found.get(parts_key, ())
 
 
 def _parts_key(page_key: str) -> str:
