@@ -312,21 +312,24 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
             found = matching
         else:
 
-            def matching_among(*conditions):
+            def matching_among(*conditions, hold_every_syllable: bool):
                 """The matches among the few articles the conditions find through their
                 own indexes, the query checked on those rows alone: ANDing the index of
-                a common syllable would read thousands of entries. Holding every word of
-                the query is holding its syllables: then there is nothing to check."""
-                if matching is holding_phrases or holds_every_word:
+                a common syllable would read thousands of entries. Conditions that hold
+                every syllable of the query match it: then there is nothing to check."""
+                if matching is holding_phrases or hold_every_syllable:
                     return holding_phrases.filter(*conditions)
                 return holding_phrases.filter(*conditions, checked_on_row(tsquery))
 
-            holds_every_word = bool(holds) and len(holds) == len(reading.words)
             kinds = [holding_phrases.filter(head_vector=tsquery), matching]
             if holds:
-                kinds.append(matching_among(*holds))
+                kinds.append(
+                    matching_among(*holds, hold_every_syllable=len(holds) == len(reading.words))
+                )
             if side_by_side:
-                kinds.append(matching_among(*holds, *side_by_side))
+                # a query's word of several syllables is one articles hold (query_words),
+                # and each of one syllable is in a pair with its neighbour
+                kinds.append(matching_among(*holds, *side_by_side, hold_every_syllable=True))
             if reading.named_entities:
                 kinds.append(self.filter(names))
             latest = [kind.order_by(*BY_DATE).values("pk")[:candidates] for kind in kinds]
