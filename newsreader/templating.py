@@ -6,11 +6,14 @@ Translations go through Django's catalogues: `_("…")` in a template, formatted
 message as it finds them in Django's templates; messages with plurals are phrased in Python
 (articles.page_meta, articles.listing)."""
 
+from functools import lru_cache
+
+from django.conf import settings
 from django.template import defaultfilters
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import ChainableUndefined, Environment, pass_context
 
 from articles import page_meta
@@ -41,6 +44,13 @@ def environment(**options) -> Environment:
 
 
 def url(name: str, *args) -> str:
+    return _reversed(name, args, get_language(), get_script_prefix(), settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=1024)
+def _reversed(name: str, args: tuple, language: str, script_prefix: str, urlconf: str) -> str:
+    """An address depends only on these (reverse() reads the last three itself), and a
+    page names the same few again and again."""
     return reverse(name, args=args or None)
 
 
