@@ -672,7 +672,10 @@ def in_bulk_of_each(wanted: dict, fields: set[str]) -> dict:
         ]
         for model in wanted
     }
-    width = max(map(len, read.values()), default=0)
+    found: dict = {model: {} for model in wanted}
+    if not any(wanted.values()):
+        return found
+    width = max(map(len, read.values()))
     parts, params = [], []
     for position, (model, ids) in enumerate(wanted.items()):
         columns = [f'"{model._meta.get_field(name).column}"::text' for name in read[model][1:]]
@@ -682,9 +685,6 @@ def in_bulk_of_each(wanted: dict, fields: set[str]) -> dict:
             f"FROM {model._meta.db_table} WHERE {model._meta.pk.column} = ANY(%s)"
         )
         params.append(list(ids))
-    found: dict = {model: {} for model in wanted}
-    if not any(wanted.values()):
-        return found
     in_order = list(wanted)
     alias = router.db_for_read(in_order[0])  # a replica, where the request may read one
     with connections[alias].cursor() as cursor:
