@@ -108,15 +108,16 @@ def _rule_array(field_name: str) -> str:
     )
 
 
-def _derived_sql(articles: str, where: str = "") -> str:
+def _derived_sql(articles: str, where: str = "", carried: Iterable[str] = ()) -> str:
     """`final`: the id and every derived column of the article rows in the table `articles`
-    (that `where` chooses), computed from their related rows."""
+    (that `where` chooses), computed from their related rows, and their columns `carried`
+    as they are."""
     tags = Article.tags.through._meta.db_table
     removed_tags = Article.removed_tags.through._meta.db_table
     return f"""
 WITH {_rules_sql()},
 computed AS (
-    SELECT article.id,
+    SELECT article.id, {"".join(f"article.{column}, " for column in carried)}
         coalesce(tags.ids, '{{}}') AS tag_ids,
         coalesce(mentioned.ids, '{{}}') AS entity_ids,
         coalesce(paragraphs.body_vi, '') AS body_vi,
@@ -237,10 +238,12 @@ RETURNING article.id
 
 
 def _insert_sql(staged: str, columns: list[str]) -> str:
-    return f"""{_derived_sql(staged)}
-INSERT INTO {Article._meta.db_table} ({_columns("", columns)}, {_columns("")})
-SELECT {_columns("staged.", columns)}, {_columns("final.")}
-FROM {staged} AS staged JOIN final ON final.id = staged.id
+    """Each staged row with its derived columns, in one pass over the staged rows: joined
+    back to them, PostgreSQL read the whole batch again for each of its rows."""
+    own = [column for column in columns if column not in ("id", '"id"')]
+    return f"""{_derived_sql(staged, carried=own)}
+INSERT INTO {Article._meta.db_table} (id, {_columns("", own)}, {_columns("")})
+SELECT id, {_columns("", own)}, {_columns("")} FROM final
 """
 
 
