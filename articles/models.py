@@ -17,7 +17,6 @@ from django.db.models import F, Func, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length, Now
 from django.db.models.lookups import LessThanOrEqual
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -40,6 +39,7 @@ from articles.search.sql import (
 from articles.text import count_words
 from articles.words import headword_key
 from newsreader import addresses
+from newsreader.reversing import address_of_slug
 
 WORDS_PER_MINUTE = 200
 # The most characters a lead or a paragraph may hold, on either side: far beyond any real
@@ -377,7 +377,7 @@ class Article(models.Model):
         return self.title_vi
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return address_of_slug("articles:detail", self.slug)
 
     @property
     def is_published(self) -> bool:
@@ -508,7 +508,7 @@ class Tag(models.Model):
         return f"{self.name_vi} / {self.name_en}" if self.name_en else self.name_vi
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return address_of_slug("articles:tag", self.slug)
 
 
 class Entity(models.Model):
@@ -550,7 +550,7 @@ class Entity(models.Model):
         return self.name_en if self.name_en == self.name_vi else f"{self.name_vi} / {self.name_en}"
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:entity", kwargs={"slug": self.slug})
+        return address_of_slug("articles:entity", self.slug)
 
 
 class Language(models.TextChoices):
@@ -668,7 +668,7 @@ class Category(models.Model):
         return f"{self.name_vi} / {self.name_en}"
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:category", kwargs={"slug": self.slug})
+        return address_of_slug("articles:category", self.slug)
 
     @property
     def articles(self):

@@ -13,7 +13,6 @@ _COMBINING_MARKS = re.compile("[\u0300-\u036f]")
 # Letters whose "diacritic" is a stroke, which Unicode does not decompose.
 STROKED_LETTERS = "đĐøØłŁ"
 UNSTROKED_LETTERS = "ddooll"
-_UNSTROKE = str.maketrans(STROKED_LETTERS, UNSTROKED_LETTERS)
 _FALLBACK_SLUG = "article"
 # A tone mark on the second vowel of an open oa, oe or uy (hoà, khoẻ, thuỵ: the newer
 # placement), in NFD; not after q, where the u belongs to the consonant (quý), nor on a
@@ -42,8 +41,11 @@ def fold(text: str) -> str:
     fingerprints of incoming text, tag names and slugs. Decompose (NFD), drop the combining
     marks U+0300–U+036F, unstroke đ/Đ (and ø, ł), lowercase.
     """
-    decomposed = unicodedata.normalize("NFD", text)
-    return _COMBINING_MARKS.sub("", decomposed).translate(_UNSTROKE).lower()
+    folded = _COMBINING_MARKS.sub("", unicodedata.normalize("NFD", text))
+    for stroked, unstroked in zip(STROKED_LETTERS, UNSTROKED_LETTERS, strict=True):
+        if stroked in folded:  # str.replace() is C's; translate() looks up every letter
+            folded = folded.replace(stroked, unstroked)
+    return folded.lower()
 
 
 def normalize_tones(text: str) -> str:

@@ -6,18 +6,20 @@ Translations go through Django's catalogues: `_("…")` in a template, formatted
 message as it finds them in Django's templates; messages with plurals are phrased in Python
 (articles.page_meta, articles.listing)."""
 
+import datetime
 from functools import lru_cache
 
-from django.conf import settings
 from django.template import defaultfilters
 from django.templatetags.static import static
-from django.urls import get_script_prefix, reverse
+from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
+from django.utils.formats import get_format
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import ChainableUndefined, Environment, pass_context
 
 from articles import page_meta
 from articles.reading import sentence_data
+from newsreader.reversing import reversed_once
 
 
 def environment(**options) -> Environment:
@@ -27,7 +29,7 @@ def environment(**options) -> Environment:
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals |= {
         "static": static,
-        "url": url,
+        "url": reversed_once,
         "page_versions": _page_versions,
         "news_article_data": _news_article_data,
         "more_sources": page_meta.more_sources,
@@ -43,20 +45,27 @@ def environment(**options) -> Environment:
     return env
 
 
-def url(name: str, *args) -> str:
-    return _reversed(name, args, get_language(), get_script_prefix(), settings.ROOT_URLCONF)
-
-
-@lru_cache(maxsize=1024)
-def _reversed(name: str, args: tuple, language: str, script_prefix: str, urlconf: str) -> str:
-    """An address depends only on these (reverse() reads the last three itself), and a
-    page names the same few again and again."""
-    return reverse(name, args=args or None)
-
-
 def date(value, format: str | None = None) -> str:
-    """Django's `date` filter, in the site's time zone as Django's templates give it."""
-    return defaultfilters.date(template_localtime(value), format)
+    """Django's `date` filter, in the site's time zone as Django's templates give it, with
+    each format read once per language (Django reads it again for every date)."""
+    if not isinstance(value, datetime.date):
+        return defaultfilters.date(value, format)
+    formatter = DateFormat(template_localtime(value))
+    return "".join(
+        str(getattr(formatter, piece)()) if is_specifier else piece
+        for piece, is_specifier in _format_pieces(format or "DATE_FORMAT", get_language())
+    )
+
+
+@lru_cache(maxsize=64)
+def _format_pieces(format: str, language: str) -> tuple[tuple[str, bool], ...]:
+    """The format (a format's name, or a format) in this language, as Django's
+    dateformat splits it: each piece literal text or a specifier."""
+    return tuple(
+        (piece, True) if index % 2 else (re_escaped.sub(r"\1", piece), False)
+        for index, piece in enumerate(re_formatchars.split(get_format(format, lang=language)))
+        if piece
+    )
 
 
 @pass_context
