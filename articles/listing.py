@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -422,11 +423,12 @@ def facets(counts: dict, params: QueryDict) -> list[Facet]:
     found = in_bulk_of_each(
         {model: [pk for pk, _n in counts[field]] for _t, _n, model, field in shown}, FACET_FIELDS
     )
+    listed = dict(_without(params, "page").lists())
     return [
         Facet(
             title,
             [
-                _facet_value(params, name, found[model][pk], count)
+                _facet_value(listed, name, found[model][pk], count)
                 for pk, count in counts[field]
                 if pk in found[model]
             ],
@@ -435,15 +437,15 @@ def facets(counts: dict, params: QueryDict) -> list[Facet]:
     ]
 
 
-def _facet_value(params: QueryDict, name: str, topic, count: int) -> FacetValue:
-    active = topic.slug in params.getlist(name)
-    url_params = _without(params, "page")
-    if not active:
-        if name in MULTI_VALUED:
-            url_params.appendlist(name, topic.slug)
-        else:
-            url_params[name] = topic.slug
-    return FacetValue(str(topic), count, "?" + url_params.urlencode(), active)
+def _facet_value(listed: dict[str, list[str]], name: str, topic, count: int) -> FacetValue:
+    """A topic's value in a facet: its link adds it to the list's filters (`listed`, each
+    name's values), and an active one's link is the list itself."""
+    chosen = listed.get(name, [])
+    active = topic.slug in chosen
+    added = [*chosen, topic.slug] if name in MULTI_VALUED else [topic.slug]
+    linked = {**listed, name: chosen if active else added}
+    pairs = [(key, value) for key, values in linked.items() for value in values]
+    return FacetValue(str(topic), count, "?" + urlencode(pairs), active)
 
 
 def _filters(filter_class, params: QueryDict, articles: QuerySet) -> ArticleFilter:
