@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from articles import page_meta, topics
 from articles.filters import ArticleFilter, SearchFilter
-from articles.models import Category, Entity, Source, Tag
+from articles.models import Article, Category, Entity, Source, Tag
 from articles.querysets import (
     FACET_ARRAYS,
     FACET_WINDOW,
@@ -135,8 +136,9 @@ class ListQuery:
 
     def form(self):
         """The filters' form, as the list shows it."""
-        filterset = self.filterset or self.filter_class(self.params, queryset=self.articles)
-        return filterset.form
+        if self.filterset:
+            return self.filterset.form
+        return _form_class(self.filter_class)(self.params)
 
     def active(self, name_of=str) -> list[tuple[str, str | tuple[str, str]]]:
         """Each value the list is filtered by as a reader reads it ("Tag: Navy", a topic
@@ -154,6 +156,13 @@ class ListQuery:
                 removed = (name, item.slug) if name in MULTI_VALUED else name
                 active.append((f"{field.label}: {shown}", removed))
         return active
+
+
+@cache
+def _form_class(filter_class):
+    """The filters' form, for a list that sets none of them: built once, where a filter set
+    built for it would copy every filter and make every field again."""
+    return filter_class(queryset=Article.objects.none()).get_form_class()
 
 
 @dataclass(frozen=True)
