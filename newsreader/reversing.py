@@ -13,14 +13,20 @@ _PLACEHOLDER = "slug"
 
 
 def reversed_once(name: str, *args) -> str:
-    """reverse(name, args), remembered: an address depends only on these, the language,
-    the script prefix and the URLconf (which reverse() reads itself)."""
-    return _reversed(name, args, get_language(), get_script_prefix(), settings.ROOT_URLCONF)
+    """reverse(name, args), remembered: an address depends only on these and on what
+    reverse() reads itself (_reading())."""
+    return _reversed(name, args, *_reading())
 
 
 @lru_cache(maxsize=1024)
-def _reversed(name: str, args: tuple, language: str, script_prefix: str, urlconf: str) -> str:
+def _reversed(name: str, args: tuple, *reading) -> str:
     return reverse(name, args=args or None)
+
+
+def _reading() -> tuple:
+    """The language, the site's default language (which has no prefix), the script prefix
+    and the URLconf."""
+    return get_language(), settings.LANGUAGE_CODE, get_script_prefix(), settings.ROOT_URLCONF
 
 
 def address_of_slug(name: str, slug: str) -> str:
@@ -28,12 +34,12 @@ def address_of_slug(name: str, slug: str) -> str:
     reversed once, the slug put in its place (a slug needs no quoting)."""
     if not _SLUG.fullmatch(slug):
         return reverse(name, kwargs={"slug": slug})  # which says why it cannot
-    before, after = _around_slug(name, get_language(), get_script_prefix(), settings.ROOT_URLCONF)
+    before, after = _around_slug(name, *_reading())
     return f"{before}{slug}{after}"
 
 
 @lru_cache(maxsize=64)
-def _around_slug(name: str, language: str, script_prefix: str, urlconf: str) -> tuple[str, str]:
+def _around_slug(name: str, *reading) -> tuple[str, str]:
     before, found, after = reverse(name, kwargs={"slug": _PLACEHOLDER}).rpartition(_PLACEHOLDER)
     assert found, name
     return before, after
