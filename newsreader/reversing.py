@@ -6,9 +6,10 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.urls import get_script_prefix, reverse
+from django.urls.converters import SlugConverter
 from django.utils.translation import get_language
 
-_SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # Django's slug path converter
+_SLUG = re.compile(SlugConverter.regex)
 _PLACEHOLDER = "slug"
 
 
