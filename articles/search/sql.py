@@ -45,19 +45,19 @@ DROP_FOLD_FUNCTION = f"DROP FUNCTION IF EXISTS {FOLD_FUNCTION}(text)"
 
 NAMES_LIKE_FUNCTION = "newsreader_names_like"
 
-# The names and aliases of entities whose folded form looks like the folded text (trigram
-# similarity), best first. Through the trigram indexes: the tables are small, and PostgreSQL
-# would rather read them whole, folding every name, which takes ten times as long.
+# The names and aliases of entities whose folded form (stored with each) looks like the
+# folded text (trigram similarity), best first. Through the trigram indexes: the tables are
+# small, and PostgreSQL would rather read them whole.
 CREATE_NAMES_LIKE_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION {NAMES_LIKE_FUNCTION}(folded text, at_most integer)
+CREATE OR REPLACE FUNCTION {NAMES_LIKE_FUNCTION}(typed text, at_most integer)
 RETURNS TABLE (name text, entity_id bigint, score real)
 LANGUAGE sql STABLE ROWS 20 SET enable_seqscan = off AS $$
-SELECT name::text, entity_id::bigint, similarity({FOLD_FUNCTION}(name), folded) AS score
+SELECT name::text, entity_id::bigint, similarity(folded_name, typed) AS score
 FROM (
-    SELECT text, entity_id FROM articles_entityalias WHERE {FOLD_FUNCTION}(text) % folded
-    UNION SELECT name_vi, id FROM articles_entity WHERE {FOLD_FUNCTION}(name_vi) % folded
-    UNION SELECT name_en, id FROM articles_entity WHERE {FOLD_FUNCTION}(name_en) % folded
-) AS names(name, entity_id)
+    SELECT text, entity_id, folded FROM articles_entityalias WHERE folded % typed
+    UNION SELECT name_vi, id, folded_vi FROM articles_entity WHERE folded_vi % typed
+    UNION SELECT name_en, id, folded_en FROM articles_entity WHERE folded_en % typed
+) AS names(name, entity_id, folded_name)
 ORDER BY score DESC, name LIMIT at_most
 $$"""
 DROP_NAMES_LIKE_FUNCTION = f"DROP FUNCTION IF EXISTS {NAMES_LIKE_FUNCTION}(text, integer)"

@@ -94,13 +94,8 @@ def complete(typed: str, limit: int = 8) -> list[dict]:
     if len(folded) < 2:
         return []
     entity_ids = [entity_id for _, entity_id, _ in similar_names(folded, limit * 2)]
-    starting = (
-        Entity.objects.public()
-        .annotate(
-            folded_vi=Func(F("name_vi"), function=FOLD_FUNCTION),
-            folded_en=Func(F("name_en"), function=FOLD_FUNCTION),
-        )
-        .filter(Q(folded_vi__startswith=folded) | Q(folded_en__startswith=folded))
+    starting = Entity.objects.public().filter(
+        Q(folded_vi__startswith=folded) | Q(folded_en__startswith=folded)
     )
     entities = list(starting.order_by("name_en")[:limit])
     known = {entity.pk for entity in entities}
