@@ -1,10 +1,13 @@
 """The site's own addresses, reversed once: a page names the same few again and again, and
-one for each article, tag, entity or category it lists."""
+one for each article, tag, entity or category it lists; and its static files'."""
 
 import re
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.urls.converters import SlugConverter
 from django.utils.translation import get_language
@@ -44,3 +47,20 @@ def _around_slug(name: str, *reading) -> tuple[str, str]:
     before, found, after = reverse(name, kwargs={"slug": _PLACEHOLDER}).rpartition(_PLACEHOLDER)
     assert found, name
     return before, after
+
+
+def static_once(path: str) -> str:
+    """static(path), remembered: the storage names a file the same way while the process
+    runs (a manifest is read when it starts), under the script prefix."""
+    return _static(path, get_script_prefix())
+
+
+@lru_cache(maxsize=256)
+def _static(path: str, script_prefix: str) -> str:
+    return static(path)
+
+
+@receiver(setting_changed)
+def _forget_static_addresses(*, setting: str, **kwargs) -> None:
+    if setting in ("STATIC_URL", "STORAGES"):
+        _static.cache_clear()

@@ -10,7 +10,6 @@ import datetime
 from functools import lru_cache
 
 from django.template import defaultfilters
-from django.templatetags.static import static
 from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
 from django.utils.formats import get_format
 from django.utils.timezone import template_localtime
@@ -19,7 +18,7 @@ from jinja2 import ChainableUndefined, Environment, pass_context
 
 from articles import page_meta
 from articles.reading import sentence_data
-from newsreader.reversing import reversed_once
+from newsreader.reversing import reversed_once, static_once
 
 
 def environment(**options) -> Environment:
@@ -28,7 +27,7 @@ def environment(**options) -> Environment:
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals |= {
-        "static": static,
+        "static": static_once,
         "url": reversed_once,
         "page_versions": _page_versions,
         "news_article_data": _news_article_data,

@@ -4,6 +4,7 @@ import html
 import re
 import unicodedata
 from bisect import bisect_right
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
@@ -48,17 +49,33 @@ def _snippets(articles, query: SearchQuery) -> dict[int, tuple[SafeString, str]]
             (article.lead_en, "en"),
             (body_en, "en"),
         ]
-        text, language = next(
-            ((text, language) for text, language in texts if text and _mentions_any(text, terms)),
-            (article.lead_vi, "vi"),
+        words, language = next(
+            (
+                (words, language)
+                for text, language in texts
+                if text and (words := _Words.of(text)).mention_any(terms)
+            ),
+            (_Words.of(article.lead_vi), "vi"),
         )
-        snippets[article.pk] = (highlight_snippet(text, query), language)
+        snippets[article.pk] = (_excerpt(words, terms), language)
     return snippets
 
 
-def _mentions_any(text: str, terms: list[str]) -> bool:
-    folded = fold(text)
-    return any(term in folded for term in terms)
+@dataclass(frozen=True)
+class _Words:
+    """A text's words, and all of them spaced and folded: folded once, to tell whether the
+    text mentions the query and where."""
+
+    words: list[str]
+    folded: str  # fold(" ".join(words))
+
+    @classmethod
+    def of(cls, text: str) -> "_Words":
+        words = unicodedata.normalize("NFC", text).split()
+        return cls(words, fold(" ".join(words)))
+
+    def mention_any(self, terms: list[str]) -> bool:
+        return any(term in self.folded for term in terms)
 
 
 def highlight_snippet(text: str, query: SearchQuery, max_words: int = 40) -> SafeString:
@@ -66,9 +83,12 @@ def highlight_snippet(text: str, query: SearchQuery, max_words: int = 40) -> Saf
 
     Without a match it is the text's first max_words words.
     """
-    words = unicodedata.normalize("NFC", text).split()
-    terms = query_terms(query)
-    may_match = _words_that_may_match(words, terms)
+    return _excerpt(_Words.of(text), query_terms(query), max_words)
+
+
+def _excerpt(text: _Words, terms: list[str], max_words: int = 40) -> SafeString:
+    words = text.words
+    may_match = _words_that_may_match(text, terms)
     first_match = next((index for index in may_match if _has_match(words[index], terms)), 0)
     start = max(0, min(first_match - _WORDS_BEFORE_FIRST_MATCH, len(words) - max_words))
     end = start + max_words
@@ -83,20 +103,21 @@ def highlight_snippet(text: str, query: SearchQuery, max_words: int = 40) -> Saf
     return mark_safe(excerpt)  # every piece of the text was escaped by _marked_word
 
 
-def _words_that_may_match(words: list[str], terms: list[str]) -> dict[int, None]:
+def _words_that_may_match(text: _Words, terms: list[str]) -> dict[int, None]:
     """The places of the words that may hold a match, in order: those whose folded form
     holds the first three letters of a term (a word sharing a term's English stem begins
     with them too), found in the folded text at once rather than word by word."""
     beginnings = {term[:_STEM_BEGINNING] for term in terms if term}
     if not beginnings:
         return {}
-    spaced = " ".join(words)
-    folded = fold(spaced)
-    if len(folded) != len(spaced):  # a letter that folds into two: look at every word
-        return dict.fromkeys(range(len(words)))
+    words = text.words
+    if len(text.folded) != sum(map(len, words)) + max(len(words) - 1, 0):
+        return dict.fromkeys(range(len(words)))  # a letter that folds into two: every word
     ends = list(accumulate(len(word) + 1 for word in words))
     pattern = re.compile("|".join(map(re.escape, sorted(beginnings))))
-    return dict.fromkeys(bisect_right(ends, found.start()) for found in pattern.finditer(folded))
+    return dict.fromkeys(
+        bisect_right(ends, found.start()) for found in pattern.finditer(text.folded)
+    )
 
 
 def _has_match(word: str, terms: list[str]) -> bool:
