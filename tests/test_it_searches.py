@@ -589,6 +589,19 @@ def test_an_unaccented_name_is_offered_with_its_accents(client):
 
 
 @pytest.mark.django_db
+def test_a_renamed_entity_is_offered_under_its_new_name(client):
+    entity = EntityFactory(slug="tokayev", kind=Entity.Kind.PERSON, name_vi="Tokayev")
+    EntityAliasFactory(entity=entity, text="Tokayev", language="")
+    indexed(title_vi="Tổng thống Tokayev thăm Hà Nội")
+    entity.name_vi = entity.name_en = "Kassym-Jomart Tokayev"
+    entity.save()
+
+    offered_now = offered(search(client, "Kassym-Jomart Tokayew"))
+
+    assert offered_now == {"Kassym-Jomart Tokayev": "?q=Kassym-Jomart%20Tokayev"}
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("query", ["Nhật Bản", "Japan", "Blinken", "japan", "JAPAN", "blinken"])
 def test_a_correctly_spelt_query_in_any_letter_case_gets_no_suggestion(client, query):
     japan()
