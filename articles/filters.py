@@ -87,12 +87,19 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.in_category(category)
 
     def filter_tags(self, queryset, name, tags):
-        return queryset.with_tags([tag.pk for tag in tags], self.match_all) if tags else queryset
+        if not self._asked(name):
+            return queryset
+        return queryset.with_tags([tag.pk for tag in tags], self.match_all)
 
     def filter_entities(self, queryset, name, entities):
-        if not entities:
+        if not self._asked(name):
             return queryset
         return queryset.with_entities([entity.pk for entity in entities], self.match_all)
+
+    def _asked(self, name: str) -> bool:
+        """Whether the address gives this filter a value: when it gives none, the form's
+        value is an empty queryset, which would be built and compiled to tell."""
+        return any(self.data.getlist(name))
 
     def filter_entity_type(self, queryset, name, kind):
         return queryset.filter(
@@ -112,7 +119,7 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.filter(level=int(level))
 
     def sort_by(self, queryset, name, order):
-        return queryset.order_by("published_at", "id") if order == "oldest" else queryset
+        return queryset.in_order(order)
 
 
 class SearchFilter(ArticleFilter):

@@ -89,10 +89,16 @@ class ListQuery:
             else None
         )
         self.filter_class = SearchFilter if search else ArticleFilter
+        # the order the reader chose, when it is all they chose, as the site spells it
+        self.order = _lone_order(self.filter_class, params)
         # the filters are only set up and checked when the reader filtered
-        self.filtering = any(name in params for name in self.filter_class.base_filters)
+        self.filtering = self.order is None and any(
+            name in params for name in self.filter_class.base_filters
+        )
         self.filterset = _filters(self.filter_class, params, articles) if self.filtering else None
         self.problems = _problems(self.filterset, params) if self.filtering else []
+        if self.filtering and not self.problems:
+            self.order = self.filterset.form.cleaned_data.get("sort")
         # a list whose address asks for it in other words than the site's is shown, not
         # kept: the cache holds one copy of each list
         self.spelled = (search is None or params.get("q") == search.text) and (
@@ -105,11 +111,9 @@ class ListQuery:
         reader chose an order), or newest first."""
         if self.problems:
             return self.articles.none()
-        found = self.filterset.qs if self.filtering else self.articles
+        found = self.filterset.qs if self.filtering else self.articles.in_order(self.order)
         if self.search:
-            by_date = newest_first or (
-                self.filtering and self.filterset.form.cleaned_data["sort"] in ("newest", "oldest")
-            )
+            by_date = newest_first or self.order in ("newest", "oldest")
             found = found.search(self.search, self.reading, order_by_rank=not by_date)
         return found.latest_first() if newest_first else found
 
@@ -149,6 +153,8 @@ class ListQuery:
         for name, value in filterset.form.cleaned_data.items():
             if name in ("match", "sort") or value in (None, "", []):
                 continue
+            if name in MULTI_VALUED and not any(self.params.getlist(name)):
+                continue  # an empty queryset, which would be compiled to tell
             field = filterset.form.fields[name]
             for item in value if name in MULTI_VALUED else [value]:
                 shown = name_of(item) if hasattr(item, "slug") else _plain_value(field, item)
@@ -461,9 +467,21 @@ def _filters(filter_class, params: QueryDict, articles: QuerySet) -> ArticleFilt
     """The list's filters: by tags and entities that readers may know of alone (public()),
     so that a name found only in drafts is no chip, and is named nothing."""
     filterset = filter_class(params, queryset=articles)
-    filterset.filters["tag"].queryset = Tag.objects.public()
-    filterset.filters["entity"].queryset = Entity.objects.public()
+    for name, model in (("tag", Tag), ("entity", Entity)):
+        if any(params.getlist(name)):  # else there is nothing to look up
+            filterset.filters[name].queryset = model.objects.public()
     return filterset
+
+
+def _lone_order(filter_class, params: QueryDict) -> str | None:
+    """The order the address asks for (?sort=), when it asks for nothing else of the
+    filters and spells it as the site does: an order alone needs no filters set up."""
+    asked = [name for name in filter_class.base_filters if name in params]
+    orders = params.getlist("sort")
+    choices = {value for value, _label in filter_class.base_filters["sort"].extra["choices"]}
+    if asked == ["sort"] and len(orders) == 1 and orders[0] in choices:
+        return orders[0]
+    return None
 
 
 def _spelled_as_the_site_does(filterset: ArticleFilter, params: QueryDict) -> bool:

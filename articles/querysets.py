@@ -132,6 +132,11 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
     def latest_first(self):
         return self.order_by("-published_at", "-id")
 
+    def in_order(self, order: str | None):
+        """These articles in the order a list's reader chose (?sort=): oldest first, or
+        as they are (a list's own order: newest first; a search's: best first)."""
+        return self.order_by("published_at", "id") if order == "oldest" else self
+
     def without_search_columns(self):
         return self.defer(*SEARCH_COLUMNS)
 
