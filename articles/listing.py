@@ -476,6 +476,8 @@ def _filters(filter_class, params: QueryDict, articles: QuerySet) -> ArticleFilt
 def _lone_order(filter_class, params: QueryDict) -> str | None:
     """The order the address asks for (?sort=), when it asks for nothing else of the
     filters and spells it as the site does: an order alone needs no filters set up."""
+    if "sort" not in params:
+        return None
     asked = [name for name in filter_class.base_filters if name in params]
     orders = params.getlist("sort")
     choices = {value for value, _label in filter_class.base_filters["sort"].extra["choices"]}
