@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
 from django.forms import DateInput
 from django.forms.renderers import Jinja2
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,19 +88,14 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.in_category(category)
 
     def filter_tags(self, queryset, name, tags):
-        if not self._asked(name):
+        if not gives_value(self.data, name):
             return queryset
         return queryset.with_tags([tag.pk for tag in tags], self.match_all)
 
     def filter_entities(self, queryset, name, entities):
-        if not self._asked(name):
+        if not gives_value(self.data, name):
             return queryset
         return queryset.with_entities([entity.pk for entity in entities], self.match_all)
-
-    def _asked(self, name: str) -> bool:
-        """Whether the address gives this filter a value: when it gives none, the form's
-        value is an empty queryset, which would be built and compiled to tell."""
-        return any(self.data.getlist(name))
 
     def filter_entity_type(self, queryset, name, kind):
         return queryset.filter(
@@ -131,6 +127,13 @@ class SearchFilter(ArticleFilter):
         method="sort_by",
         empty_label=None,
     )
+
+
+def gives_value(params: QueryDict, name: str) -> bool:
+    """Whether the address gives this filter a value. Ask before reading a tag or entity
+    filter's value: when the address gives none, it is an empty queryset, which would be
+    built and compiled to tell."""
+    return any(params.getlist(name))
 
 
 def _start_of(day: date, next_day: bool = False) -> datetime:

@@ -16,7 +16,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from articles import page_meta, topics
-from articles.filters import ArticleFilter, SearchFilter
+from articles.filters import ArticleFilter, SearchFilter, gives_value
 from articles.models import Article, Category, Entity, Source, Tag
 from articles.querysets import (
     FACET_ARRAYS,
@@ -153,8 +153,8 @@ class ListQuery:
         for name, value in filterset.form.cleaned_data.items():
             if name in ("match", "sort") or value in (None, "", []):
                 continue
-            if name in MULTI_VALUED and not any(self.params.getlist(name)):
-                continue  # an empty queryset, which would be compiled to tell
+            if name in MULTI_VALUED and not gives_value(self.params, name):
+                continue
             field = filterset.form.fields[name]
             for item in value if name in MULTI_VALUED else [value]:
                 shown = name_of(item) if hasattr(item, "slug") else _plain_value(field, item)
@@ -468,7 +468,7 @@ def _filters(filter_class, params: QueryDict, articles: QuerySet) -> ArticleFilt
     so that a name found only in drafts is no chip, and is named nothing."""
     filterset = filter_class(params, queryset=articles)
     for name, model in (("tag", Tag), ("entity", Entity)):
-        if any(params.getlist(name)):  # else there is nothing to look up
+        if gives_value(params, name):  # else there is nothing to look up
             filterset.filters[name].queryset = model.objects.public()
     return filterset
 
