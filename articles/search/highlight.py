@@ -68,11 +68,14 @@ class _Words:
 
     words: list[str]
     folded: str  # fold(" ".join(words))
+    aligned: bool  # each letter of `folded` stands where it stood: none folded into two
 
     @classmethod
     def of(cls, text: str) -> "_Words":
         words = unicodedata.normalize("NFC", text).split()
-        return cls(words, fold(" ".join(words)))
+        spaced = " ".join(words)
+        folded = fold(spaced)
+        return cls(words, folded, len(folded) == len(spaced))
 
     def mention_any(self, terms: list[str]) -> bool:
         return any(term in self.folded for term in terms)
@@ -111,8 +114,8 @@ def _words_that_may_match(text: _Words, terms: list[str]) -> dict[int, None]:
     if not beginnings:
         return {}
     words = text.words
-    if len(text.folded) != sum(map(len, words)) + max(len(words) - 1, 0):
-        return dict.fromkeys(range(len(words)))  # a letter that folds into two: every word
+    if not text.aligned:  # a letter that folds into two: look at every word
+        return dict.fromkeys(range(len(words)))
     ends = list(accumulate(len(word) + 1 for word in words))
     pattern = re.compile("|".join(map(re.escape, sorted(beginnings))))
     return dict.fromkeys(
