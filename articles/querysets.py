@@ -6,10 +6,12 @@ from functools import reduce
 from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections, models, router
-from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Value, When
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce, Extract, Greatest, Least, Now, Power
+from django.db.models.functions import Cast, Extract
+from django.db.models.sql import Query
 from django.utils import timezone
 
 from articles import changes, topics
@@ -27,8 +29,7 @@ from articles.search.query import (
     syllables_tsquery,
 )
 from articles.search.ranking import (
-    RECENT_BOOST,
-    RECENT_HALF_LIFE_DAYS,
+    recency_sql,
     relevance_sql,
     scored_terms,
     title_candidates_sql,
@@ -302,31 +303,28 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
         reading = reading or Reading()
         terms = scored_terms(query, reading)
         tsquery = syllables_tsquery(query, reading) if reading.words else reader_tsquery(query)
-        holding_phrases = self
-        for phrase in required_phrases(query.text):
-            holding_phrases = holding_phrases.filter(holds_word_pairs(phrase))
-        matching = (
-            holding_phrases
-            if is_only_word_pairs(query.text)
-            else holding_phrases.filter(search_vector=tsquery)
-        )
+        phrases = [holds_word_pairs(phrase) for phrase in required_phrases(query.text)]
+        only_pairs = is_only_word_pairs(query.text)
+        matching = phrases if only_pairs else [*phrases, Q(search_vector=tsquery)]
         holds = [Q(word_vector=holding_tsquery(word)) for word in reading.words if word.forms]
         side_by_side = [holds_word_pairs(pair) for pair in reading.neighbours()]
-        names = Q(entity_ids__overlap=list(reading.named_entities))
+        named = reading.named_entities
+        names = [Q(entity_ids__overlap=list(named))] if named else []
+        parts = _SearchParts(self)
         if candidates is None:  # every match: what the bounded set is measured against
-            found = matching
+            found = self.filter(*matching)
         else:
 
-            def matching_among(*conditions, hold_every_syllable: bool):
+            def matching_among(*conditions, hold_every_syllable: bool) -> list:
                 """The matches among the few articles the conditions find through their
                 own indexes, the query checked on those rows alone: ANDing the index of
                 a common syllable would read thousands of entries. Conditions that hold
                 every syllable of the query match it: then there is nothing to check."""
-                if matching is holding_phrases or hold_every_syllable:
-                    return holding_phrases.filter(*conditions)
-                return holding_phrases.filter(*conditions, checked_on_row(tsquery))
+                if only_pairs or hold_every_syllable:
+                    return [*phrases, *conditions]
+                return [*phrases, *conditions, checked_on_row(tsquery)]
 
-            kinds = [holding_phrases.filter(head_vector=tsquery), matching]
+            kinds = [[*phrases, Q(head_vector=tsquery)], matching]
             if holds:
                 kinds.append(
                     matching_among(*holds, hold_every_syllable=len(holds) == len(reading.words))
@@ -335,24 +333,30 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
                 # a query's word of several syllables is one articles hold (query_words),
                 # and each of one syllable is in a pair with its neighbour
                 kinds.append(matching_among(*holds, *side_by_side, hold_every_syllable=True))
-            if reading.named_entities:
-                kinds.append(self.filter(names))
-            latest = [kind.order_by(*BY_DATE).values("pk")[:candidates] for kind in kinds]
-            best_titles = matching.filter(pk__in=RawSQL(*title_candidates_sql(terms)))
-            found = self.filter(pk__in=best_titles.order_by().values("pk").union(*latest))
+            if names:
+                kinds.append(names)
+            selects = [
+                parts.ids(matching, among=title_candidates_sql(terms)),
+                *(parts.latest(kind, candidates) for kind in kinds),
+            ]
+            union, params = _joined(" UNION ", ((f"({sql})", p) for sql, p in selects))
+            found = self.filter(pk__in=RawSQL(union, params))
         if exclusions(query.text):
             found = found.filter(search_vector=tsquery)  # an excluded word only in the body
+        relevance, relevance_params = relevance_sql(terms)
         found = found.annotate(
-            names_held=_counted([names] if reading.named_entities else []),
-            words_held=_counted(holds),
-            neighbours_held=_counted(side_by_side),
-            forms_held=_counted(
+            names_held=parts.counted(names),
+            words_held=parts.counted(holds),
+            neighbours_held=parts.counted(side_by_side),
+            forms_held=parts.counted(
                 [Q(word_vector=form_tsquery(form)) for form in reading.forms_ranked_first()]
             ),
-            exact_held=_counted(
+            exact_held=parts.counted(
                 [Q(head_vector=exact_tsquery(query))] if query.has_diacritics else []
             ),
-            rank=_relevance(terms),
+            rank=RawSQL(
+                f"({relevance} * {recency_sql()})", relevance_params, output_field=FloatField()
+            ),
         )
         if not order_by_rank:
             return found
@@ -639,26 +643,59 @@ class TagQuerySet(models.QuerySet):
         return self if user.is_staff else self.public()
 
 
-def _relevance(terms):
-    """The terms' BM25-like weights (articles.search.ranking) times the recency factor."""
-    weights, params = relevance_sql(terms)
-    return RawSQL(weights, params, output_field=FloatField()) * _recency()
+class _SearchParts:
+    """The parts of a search's query, written out from conditions on the articles of a
+    queryset, each condition compiled once: the ORM took longer to build a search's
+    query from querysets, and relabel them as subqueries, than PostgreSQL to answer it."""
+
+    def __init__(self, queryset):
+        self.model, self.db = queryset.model, queryset.db
+        self.table = connections[self.db].ops.quote_name(self.model._meta.db_table)
+        try:
+            self.base = queryset.query.get_compiler(self.db).compile(queryset.query.where)
+        except FullResultSet:
+            self.base = ("TRUE", ())
+        except EmptyResultSet:
+            self.base = ("FALSE", ())
+
+    def condition(self, condition) -> tuple[str, tuple]:
+        query = Query(self.model)
+        try:
+            sql, params = query.get_compiler(self.db).compile(query.build_where(condition))
+        except FullResultSet:
+            return "TRUE", ()
+        except EmptyResultSet:
+            return "FALSE", ()
+        return f"({sql})", tuple(params)
+
+    def ids(self, conditions, among: tuple[str, list] | None = None) -> tuple[str, tuple]:
+        """SELECT the ids of the queryset's articles meeting every condition (and among
+        the ids the SQL `among` selects)."""
+        parts = [self.base, *map(self.condition, conditions)]
+        if among:
+            parts.append((f"{self.table}.id IN ({among[0]})", tuple(among[1])))
+        where, params = _joined(" AND ", parts)
+        return f"SELECT {self.table}.id FROM {self.table} WHERE {where}", params
+
+    def latest(self, conditions, limit: int) -> tuple[str, tuple]:
+        """ids(), of the `limit` latest."""
+        sql, params = self.ids(conditions)
+        order = ", ".join(f"{self.table}.{column} DESC" for column in ("published_at", "id"))
+        return f"{sql} ORDER BY {order} LIMIT {int(limit)}", params
+
+    def counted(self, conditions) -> RawSQL:
+        """How many of the conditions hold, as a number to order by."""
+        cases = [
+            (f"CASE WHEN {sql} THEN 1 ELSE 0 END", params)
+            for sql, params in map(self.condition, conditions)
+        ]
+        sql, params = _joined(" + ", cases)
+        return RawSQL(f"({sql or '0::integer'})", params, output_field=models.IntegerField())
 
 
-def _recency():
-    """1 + RECENT_BOOST for an article published now, halving every RECENT_HALF_LIFE_DAYS
-    towards 1 (an unpublished draft: 1). In floating point: PostgreSQL's numeric powers
-    cost more than the rest of the ranking."""
-    age_seconds = Cast(Extract(Now() - F("published_at"), "epoch"), FloatField())
-    halvings = Greatest(age_seconds, Value(0.0)) / Value(86_400.0 * RECENT_HALF_LIFE_DAYS)
-    boost = Value(RECENT_BOOST) * Power(Value(0.5), Least(halvings, Value(1000.0)))
-    return Value(1.0) + Coalesce(boost, Value(0.0))
-
-
-def _counted(conditions: list[Q]):
-    """How many of the conditions hold, as a number to order by."""
-    cases = [Case(When(condition, then=Value(1)), default=Value(0)) for condition in conditions]
-    return reduce(operator.add, cases, Value(0))
+def _joined(joiner: str, parts) -> tuple[str, tuple]:
+    parts = list(parts)
+    return joiner.join(sql for sql, _ in parts), tuple(p for _, params in parts for p in params)
 
 
 def _related(model, field: str):

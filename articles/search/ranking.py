@@ -152,6 +152,15 @@ def relevance_sql(terms: list[Term]) -> tuple[str, list]:
     return f"(({' + '.join(parts)}) / {LEVELS_PER_UNIT}.0)", params
 
 
+def recency_sql() -> str:
+    """The recency factor: 1 + RECENT_BOOST for an article published now, halving every
+    RECENT_HALF_LIFE_DAYS towards 1 (an unpublished draft: 1). In floating point:
+    PostgreSQL's numeric powers cost more than the rest of the ranking."""
+    age = f"greatest(extract(epoch FROM statement_timestamp() - {ARTICLE}.published_at)::float8, 0)"
+    halvings = f"least({age} / {86_400 * RECENT_HALF_LIFE_DAYS}.0, 1000.0)"
+    return f"(1.0 + coalesce({RECENT_BOOST} * power(0.5, {halvings}), 0.0))"
+
+
 def _array(terms: list[Term]) -> tuple[str, list]:
     if not terms:
         return "ARRAY[]::text[]", []
