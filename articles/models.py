@@ -177,6 +177,7 @@ READING_LEVELS = [
     (4, _("Level 4")),
     (5, _("Level 5: hard")),
 ]
+LEVEL_LABELS = dict(READING_LEVELS)
 
 
 class Article(models.Model):
@@ -407,6 +408,12 @@ class Article(models.Model):
     @property
     def has_translation(self) -> bool:
         return bool(self.lead_en)
+
+    @property
+    def level_label(self) -> str:
+        """The reading level as readers read it (get_level_display() without looking
+        through every choice again, for each card of a list)."""
+        return str(LEVEL_LABELS.get(self.level, ""))
 
     @property
     def reading_minutes(self) -> int:
