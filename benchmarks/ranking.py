@@ -29,9 +29,9 @@ def previous_ranking(articles, query, reading, every_match: bool = False):
     whole text's ts_rank times the recency factor, an exact-diacritic match in the title
     or lead adding 0.5."""
     from django.contrib.postgres.search import SearchRank
-    from django.db.models import Case, F, Q, Value, When
+    from django.db.models import Case, F, FloatField, Q, Value, When
+    from django.db.models.expressions import RawSQL
 
-    from articles.querysets import _counted, _recency
     from articles.search.query import (
         exact_tsquery,
         exclusions,
@@ -43,6 +43,7 @@ def previous_ranking(articles, query, reading, every_match: bool = False):
         required_phrases,
         syllables_tsquery,
     )
+    from articles.search.ranking import recency_sql
 
     tsquery = syllables_tsquery(query, reading) if reading.words else reader_tsquery(query)
     holding_phrases = articles
@@ -70,7 +71,8 @@ def previous_ranking(articles, query, reading, every_match: bool = False):
         found = articles.filter(pk__in=latest[0].union(*latest[1:]))
     if exclusions(query.text):
         found = found.filter(search_vector=tsquery)
-    rank = SearchRank(F("search_vector"), tsquery, normalization=Value(1)) * _recency()
+    recency = RawSQL(recency_sql(), [], output_field=FloatField())
+    rank = SearchRank(F("search_vector"), tsquery, normalization=Value(1)) * recency
     if query.has_diacritics:
         exact = When(head_vector=exact_tsquery(query), then=Value(PREVIOUS_EXACT_BONUS))
         rank = rank + Case(exact, default=Value(0.0))
@@ -83,6 +85,14 @@ def previous_ranking(articles, query, reading, every_match: bool = False):
         ),
         rank=rank,
     ).order_by("-names_held", "-words_held", "-neighbours_held", "-forms_held", "-rank", *BY_DATE)
+
+
+def _counted(conditions: list):
+    """How many of the conditions hold, as a number to order by."""
+    from django.db.models import Case, Value, When
+
+    cases = [Case(When(condition, then=Value(1)), default=Value(0)) for condition in conditions]
+    return sum(cases, Value(0))
 
 
 def ids(ranked, count: int = PAGE) -> list[int]:

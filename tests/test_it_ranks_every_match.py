@@ -127,3 +127,18 @@ def test_a_newer_article_with_a_longer_title_ranks_above_older_short_titles(clie
     indexed(title_vi=newer, published_at=now - timedelta(days=6))
 
     assert listed(search(client, "an ninh"))[0] == newer
+
+
+@pytest.mark.django_db
+def test_the_ranking_search_is_measured_against_still_ranks(
+    a_common_word_and_its_best_article_years_ago,
+):
+    """`make bench` sets search beside the ranking it had before (benchmarks.ranking)."""
+    from articles.search.query import parse_query
+    from articles.search.reading import read
+    from benchmarks.ranking import ids, previous_ranking
+
+    query = parse_query("an ninh")
+    ranked = ids(previous_ranking(Article.objects.published(), query, read(query)), 1000)
+    assert len(ranked) == SEARCH_CANDIDATES + 21
+    assert Article.objects.get(title_vi=BEST).pk in ranked
