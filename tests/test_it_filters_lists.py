@@ -645,3 +645,47 @@ def test_list_pages_query_count_does_not_grow_with_articles_or_facet_values(
     assert len(listed(response)) == (1 if "source=" in url else min(articles, 20))
     assert len(facets(response)["Thẻ"]) == min(tags, 8)
     assert len(facets(response)["Nhân vật, tổ chức và địa danh"]) == min(entities, 8)
+
+
+def filter_fields(response) -> dict[str, tuple[str | None, bool]]:
+    """Each field of the filter form: the value it shows (its selected option, or what its
+    input holds) and whether it is marked invalid."""
+    form = re.search(r'<form class="filter-form".*?</form>', response.text, re.S).group()
+    fields = {}
+    for name, attributes, options in re.findall(
+        r'<select name="([^"]+)"([^>]*)>(.*?)</select>', form, re.S
+    ):
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        fields[name] = (chosen and unescape(chosen.group(1)), "aria-invalid" in attributes)
+    for attributes in re.findall(r'<input type="date"([^>]*)>', form):
+        name = re.search(r'name="([^"]+)"', attributes).group(1)
+        value = re.search(r'value="([^"]*)"', attributes)
+        fields[name] = (value and unescape(value.group(1)), "aria-invalid" in attributes)
+    return fields
+
+
+@pytest.mark.django_db
+def test_the_filter_form_shows_what_the_reader_chose(client):
+    ArticleFactory(title_vi="Bài viết")
+
+    fields = filter_fields(client.get("/en/?level=2&sort=oldest&date_from=2024-03-10"))
+
+    assert fields["level"] == ("2", False)
+    assert fields["sort"] == ("oldest", False)
+    assert fields["date_from"] == ("2024-03-10", False)
+    assert fields["date_to"] == (None, False)
+    assert fields["translated"] == ("", False)  # "either"
+    assert filter_fields(client.get("/en/"))["sort"] == (None, False)  # the first: newest
+
+
+@pytest.mark.django_db
+def test_the_filter_form_marks_a_value_it_could_not_use_and_shows_it_as_typed(client):
+    ArticleFactory(title_vi="Bài viết")
+    typed = '"><script>alert(1)</script>'
+
+    response = client.get("/en/", {"date_to": typed, "level": "9"})
+
+    assert filter_fields(response)["date_to"] == (typed, True)
+    assert filter_fields(response)["level"] == (None, True)
+    assert "<script>alert(1)" not in response.text
+    assert 'aria-describedby="id_' not in response.text  # no field points at nothing
