@@ -372,11 +372,13 @@ class ArticleQuerySet(NoticedWrites, models.QuerySet):
         spaced) as a word, counted up to `at_most` each, through the index; with the
         inverse document frequency of each of the `terms` (articles.search.ranking), and
         the English stem of each of the `english` words: one query."""
-        parts, params = [], []
+        parts, params, articles = [], [], _SearchParts(self)
         for word in sorted(set(words)):
-            holding = self.filter(word_vector=form_tsquery(word)).order_by().values("pk")
-            sql, holding_params = holding[:at_most].query.sql_with_params()
-            parts.append(f"SELECT 'count', %s, count(*)::float8, '' FROM ({sql}) AS holding")
+            sql, holding_params = articles.ids([Q(word_vector=form_tsquery(word))])
+            parts.append(
+                f"SELECT 'count', %s, count(*)::float8, '' FROM ({sql} LIMIT {int(at_most)}) "
+                "AS holding"
+            )
             params += [word, *holding_params]
         stemmed = (
             "(SELECT word, (tsvector_to_array(to_tsvector('english', word)))[1] AS stem "
@@ -644,7 +646,7 @@ class TagQuerySet(models.QuerySet):
 
 
 class _SearchParts:
-    """The parts of a search's query, written out from conditions on the articles of a
+    """The parts of a search's queries, written out from conditions on the articles of a
     queryset, each condition compiled once: the ORM took longer to build a search's
     query from querysets, and relabel them as subqueries, than PostgreSQL to answer it."""
 
