@@ -622,6 +622,18 @@ class EntityQuerySet(models.QuerySet):
             Exists(Mention.objects.filter(entity=OuterRef("pk"), article__in=published))
         )
 
+    def public_sql(self, entity_id_sql: str) -> tuple[str, dict]:
+        """public(), in SQL, for the queries written out: whether the entity whose id
+        entity_id_sql gives is public, with its named parameters."""
+        Mention, Article = _related(self.model, "mentions"), _related(self.model, "articles")
+        published, params = Article.objects.published_sql()
+        sql = (
+            f"EXISTS (SELECT 1 FROM {Mention._meta.db_table} AS mention "
+            f"WHERE mention.entity_id = {entity_id_sql} AND mention.article_id IN "
+            f"(SELECT id FROM {Article._meta.db_table} WHERE {published}))"
+        )
+        return sql, params
+
     def visible_to(self, user):
         """Staff may open any entity's page; everyone else those that are public."""
         return self if user.is_staff else self.public()

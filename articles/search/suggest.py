@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import F, Func, Q
-from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext
 
 from articles.models import Category, Entity
@@ -16,9 +15,9 @@ from articles.text import fold
 from newsreader.pagecache import remember
 
 SIMILAR_NAMES_SQL = f"""
-SELECT name, entity_id, score FROM {NAMES_LIKE_FUNCTION}(%s, %s) AS names
-WHERE EXISTS ({{public}})
-ORDER BY score DESC, name LIMIT %s
+SELECT name, entity_id, score FROM {NAMES_LIKE_FUNCTION}(%(typed)s, %(read)s) AS names
+WHERE {{public}}
+ORDER BY score DESC, name LIMIT %(limit)s
 """
 SIMILAR_NAMES_READ = 50  # the best names, of which the public ones are offered
 MIN_SUGGESTION_SCORE = 0.4
@@ -34,14 +33,10 @@ class Suggestion:
 
 def similar_names(folded_text: str, limit: int = 5) -> list[tuple[str, int, float]]:
     """Public entities' names and aliases that look like the text (trigram similarity)."""
-    # Entity.objects.public(), asked of each name found (names.entity_id, the outer row)
-    this_one = Entity.objects.public().filter(pk=RawSQL("names.entity_id", ()))
-    public, public_params = this_one.order_by().values("pk").query.sql_with_params()
+    public, params = Entity.objects.public_sql("names.entity_id")
+    read = {"typed": folded_text, "read": max(limit, SIMILAR_NAMES_READ), "limit": limit}
     with connection.cursor() as cursor:
-        cursor.execute(
-            SIMILAR_NAMES_SQL.format(public=public),
-            [folded_text, max(limit, SIMILAR_NAMES_READ), *public_params, limit],
-        )
+        cursor.execute(SIMILAR_NAMES_SQL.format(public=public), params | read)
         return cursor.fetchall()
 
 
