@@ -666,7 +666,8 @@ class _SearchParts:
         self.model, self.db = queryset.model, queryset.db
         self.table = connections[self.db].ops.quote_name(self.model._meta.db_table)
         try:
-            self.base = queryset.query.get_compiler(self.db).compile(queryset.query.where)
+            sql, params = queryset.query.get_compiler(self.db).compile(queryset.query.where)
+            self.base = (f"({sql})", tuple(params))
         except FullResultSet:
             self.base = ("TRUE", ())
         except EmptyResultSet:
