@@ -657,36 +657,33 @@ def test_a_close_misspelling_of_an_alias_is_suggested(client):
     assert [result["url"] for result in suggest(client, "lau nam gok")] == ["/entities/pentagon/"]
 
 
+def zelensky() -> Entity:
+    return EntityFactory(
+        slug="zelensky",
+        kind=Entity.Kind.PERSON,
+        name_vi="Volodymyr Zelensky",
+        name_en="Volodymyr Zelensky",
+    )
+
+
 @pytest.mark.django_db
 def test_a_close_misspelling_of_a_name_is_suggested(client):
-    in_the_news(
-        EntityFactory(
-            slug="zelensky",
-            kind=Entity.Kind.PERSON,
-            name_vi="Volodymyr Zelensky",
-            name_en="Volodymyr Zelensky",
-        )
-    )
+    in_the_news(zelensky())
 
     assert [result["url"] for result in suggest(client, "Zelenski")] == ["/entities/zelensky/"]
 
 
 @pytest.mark.django_db
 def test_a_name_known_only_from_drafts_or_scheduled_articles_is_never_offered(client):
-    zelensky = EntityFactory(
-        slug="zelensky",
-        kind=Entity.Kind.PERSON,
-        name_vi="Volodymyr Zelensky",
-        name_en="Volodymyr Zelensky",
-    )
-    TopicArticleFactory(entities=[zelensky], status=Article.Status.DRAFT, published_at=None)
-    TopicArticleFactory(entities=[zelensky], published_at=timezone.now() + timedelta(days=1))
+    entity = zelensky()
+    TopicArticleFactory(entities=[entity], status=Article.Status.DRAFT, published_at=None)
+    TopicArticleFactory(entities=[entity], published_at=timezone.now() + timedelta(days=1))
     indexed(title_vi="Tin thế giới")
 
     assert suggest(client, "Zelenski") == []
     assert offered(search(client, "Zelenski")) == {}
 
-    in_the_news(zelensky)
+    in_the_news(entity)
     assert [result["url"] for result in suggest(client, "Zelenski")] == ["/entities/zelensky/"]
 
 
