@@ -55,6 +55,16 @@ def within_text_limit(table: str, field: str) -> models.CheckConstraint:
     )
 
 
+def folded_text(field: str) -> models.GeneratedField:
+    """The field's text folded (articles.text.fold, in SQL), kept by PostgreSQL as it is
+    written: what is compared with what a reader typed, with or without diacritics."""
+    return models.GeneratedField(
+        expression=Func(F(field), function=FOLD_FUNCTION),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+
+
 class RevisionSnapshot(models.Model):
     """What a revision keeps besides the object's own fields, so that a revert brings it all
     back: an article's paragraphs, an entity's aliases, a category's rule (articles.history).
@@ -534,16 +544,8 @@ class Entity(models.Model):
     description_vi = NFCCharField(_("description (Vietnamese)"), max_length=300, blank=True)
     description_en = NFCCharField(_("description (English)"), max_length=300, blank=True)
     # folded once, as written: did-you-mean and the search box compare them with what is typed
-    folded_vi = models.GeneratedField(
-        expression=Func(F("name_vi"), function=FOLD_FUNCTION),
-        output_field=models.TextField(),
-        db_persist=True,
-    )
-    folded_en = models.GeneratedField(
-        expression=Func(F("name_en"), function=FOLD_FUNCTION),
-        output_field=models.TextField(),
-        db_persist=True,
-    )
+    folded_vi = folded_text("name_vi")
+    folded_en = folded_text("name_en")
 
     objects = EntityQuerySet.as_manager()
     history = HistoricalRecords(
@@ -585,11 +587,7 @@ class EntityAlias(models.Model):
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, blank=True, default=""
     )
-    folded = models.GeneratedField(
-        expression=Func(F("text"), function=FOLD_FUNCTION),
-        output_field=models.TextField(),
-        db_persist=True,
-    )
+    folded = folded_text("text")
 
     class Meta:
         ordering = ["language", "text"]
