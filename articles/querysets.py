@@ -665,18 +665,19 @@ class _SearchParts:
     def __init__(self, queryset):
         self.model, self.db = queryset.model, queryset.db
         self.table = connections[self.db].ops.quote_name(self.model._meta.db_table)
-        try:
-            sql, params = queryset.query.get_compiler(self.db).compile(queryset.query.where)
-            self.base = (f"({sql})", tuple(params))
-        except FullResultSet:
-            self.base = ("TRUE", ())
-        except EmptyResultSet:
-            self.base = ("FALSE", ())
+        self.base = self._compiled(queryset.query, queryset.query.where)
+        self._conditions = {}  # id(condition): (condition, its SQL), the condition kept alive
 
     def condition(self, condition) -> tuple[str, tuple]:
-        query = Query(self.model)
+        if id(condition) not in self._conditions:
+            query = Query(self.model)
+            compiled = self._compiled(query, query.build_where(condition))
+            self._conditions[id(condition)] = (condition, compiled)
+        return self._conditions[id(condition)][1]
+
+    def _compiled(self, query, where) -> tuple[str, tuple]:
         try:
-            sql, params = query.get_compiler(self.db).compile(query.build_where(condition))
+            sql, params = query.get_compiler(self.db).compile(where)
         except FullResultSet:
             return "TRUE", ()
         except EmptyResultSet:
