@@ -694,9 +694,12 @@ class _SearchParts:
         return f"SELECT {self.table}.id FROM {self.table} WHERE {where}", params
 
     def latest(self, conditions, limit: int) -> tuple[str, tuple]:
-        """ids(), of the `limit` latest."""
+        """ids(), of the `limit` latest (BY_DATE)."""
         sql, params = self.ids(conditions)
-        order = ", ".join(f"{self.table}.{column} DESC" for column in ("published_at", "id"))
+        order = ", ".join(
+            f"{self.table}.{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}"
+            for name in BY_DATE
+        )
         return f"{sql} ORDER BY {order} LIMIT {int(limit)}", params
 
     def counted(self, conditions) -> RawSQL:
