@@ -26,6 +26,8 @@ rendered; a freshly rendered page carries none.
 A page rendered again from its kept parts reads them all in one round trip: the cache
 keeps, beside each page, the parts (remember()) its renders asked for, and the
 middleware reads them together, right after the content version and the page itself.
+What a request keeps (the page, its new parts, their list) is written once the reader has
+the response, in one round trip for each expiry.
 
 PageCacheMiddleware serves and keeps the pages of the views marked with
 cache_anonymous_page, ahead of the rest of the middleware: a page is kept as that
@@ -80,12 +82,36 @@ _this_request = Local()
 
 def _request_started(**kwargs) -> None:
     _this_request.serving, _this_request.version = True, None
-    _this_request.read_ahead, _this_request.asked = {}, []
+    _this_request.read_ahead, _this_request.asked, _this_request.to_keep = {}, [], {}
 
 
 def _request_finished(**kwargs) -> None:
+    """Keep what the request made, now that its reader has the response (a WSGI server
+    sends this signal once the response is sent)."""
+    to_keep = getattr(_this_request, "to_keep", {})
     _this_request.serving, _this_request.version = False, None
-    _this_request.read_ahead, _this_request.asked = {}, []
+    _this_request.read_ahead, _this_request.asked, _this_request.to_keep = {}, [], {}
+    for seconds, entries in to_keep.items():
+        cache.set_many(entries, seconds)
+
+
+def _keep(key: str, value, seconds: int | None) -> None:
+    """cache.set(), or, while serving a request, once it has been answered."""
+    if getattr(_this_request, "serving", False):
+        _this_request.to_keep.setdefault(seconds, {})[key] = value
+    else:
+        cache.set(key, value, seconds)
+
+
+def _kept(key: str):
+    """What the cache holds under key, or what this request is about to keep there."""
+    read_ahead = getattr(_this_request, "read_ahead", {})
+    if key in read_ahead:
+        return read_ahead[key]
+    for entries in getattr(_this_request, "to_keep", {}).values():
+        if key in entries:
+            return entries[key]
+    return cache.get(key)
 
 
 request_started.connect(_request_started)
@@ -127,12 +153,11 @@ def remember(parts: tuple, compute, seconds: int = FRAGMENT_SECONDS, keep=None):
     key = _part_key(digest, version())
     if getattr(_this_request, "serving", False):
         _this_request.asked.append(digest)
-    read_ahead = getattr(_this_request, "read_ahead", {})
-    value = read_ahead[key] if key in read_ahead else cache.get(key)
+    value = _kept(key)
     if value is None:
         value = compute()
         if keep is None or keep(value):
-            cache.set(key, value, seconds)
+            _keep(key, value, seconds)
     return value
 
 
@@ -253,7 +278,7 @@ def _keep_parts_asked(page_key: str, known: tuple[str, ...]) -> None:
     asked = getattr(_this_request, "asked", [])
     if asked and not set(asked) <= set(known):
         parts = tuple(dict.fromkeys((*known, *asked)))[-MOST_PARTS_READ_AHEAD:]
-        cache.set(_parts_key(page_key), parts, STALE_SECONDS)
+        _keep(_parts_key(page_key), parts, STALE_SECONDS)
 
 
 def _fresh(stored: tuple, current: int) -> bool:
@@ -324,7 +349,7 @@ class PageCacheMiddleware:
                 response.content,
                 list(response.headers.items()),
             )
-            cache.set(key, stored, STALE_SECONDS)
+            _keep(key, stored, STALE_SECONDS)
         return response
 
 

@@ -103,6 +103,41 @@ def test_a_kept_page_costs_one_round_trip_to_the_cache(client, article, cache_ca
         assert len(cache_calls) == 1, (url, cache_calls)
 
 
+@pytest.fixture
+def cache_writes(monkeypatch) -> list[list]:
+    """Every write to the cache, each a round trip with a shared cache: its keys."""
+    writes, inside = [], []  # the local cache's set_many() calls set()
+    for method in ("set", "set_many"):
+        original = getattr(cache, method)
+
+        def counting(key, *args, _method=method, _original=original, **kwargs):
+            if not inside:
+                writes.append(list(key) if _method == "set_many" else [key])
+            inside.append(_method)
+            try:
+                return _original(key, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(cache, method, counting)
+    return writes
+
+
+def test_a_first_reader_keeps_the_page_and_its_parts_in_a_write_for_each_expiry(
+    client, article, cache_writes
+):
+    """What a page's first reader made (the page, its parts, their list) is written once
+    they have the response, the entries that expire alike together."""
+    for url in ("/", "/search/?q=ban", article.get_absolute_url()):
+        cache_writes.clear()
+        first = client.get(url)
+
+        assert len(cache_writes) <= 2, (url, cache_writes)
+        again = client.get(url)
+        assert again.content == first.content
+        assert "Age" in again, url
+
+
 def test_the_embedded_cache_keeps_ten_thousand_entries(settings):
     if settings.REDIS_URL:
         pytest.skip("Redis is sized by its own maxmemory")
