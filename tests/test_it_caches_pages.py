@@ -62,16 +62,17 @@ def test_each_reading_mode_is_cached_separately(client, article):
     assert 'class="article mode-parallel' in html
 
 
-@pytest.fixture
-def cache_calls(monkeypatch) -> list[tuple[str, list]]:
-    """Every read of the cache, each a round trip with a shared cache: (method, keys)."""
-    calls, inside = [], []  # the local cache's get_many() and get_or_set() call get()
-    for method in ("get", "get_many", "get_or_set"):
+def round_trips(monkeypatch, methods: tuple[str, ...], many: str) -> list[tuple[str, list]]:
+    """Every call of these methods of the cache, each a round trip with a shared cache:
+    (method, keys); `many` takes several keys. A call made inside another (the local
+    cache's get_many() calls get()) is not one of its own."""
+    calls, inside = [], []
+    for method in methods:
         original = getattr(cache, method)
 
         def counting(key, *args, _method=method, _original=original, **kwargs):
             if not inside:
-                calls.append((_method, list(key) if _method == "get_many" else [key]))
+                calls.append((_method, list(key) if _method == many else [key]))
             inside.append(_method)
             try:
                 return _original(key, *args, **kwargs)
@@ -80,6 +81,12 @@ def cache_calls(monkeypatch) -> list[tuple[str, list]]:
 
         monkeypatch.setattr(cache, method, counting)
     return calls
+
+
+@pytest.fixture
+def cache_calls(monkeypatch) -> list[tuple[str, list]]:
+    """Every read of the cache: (method, keys)."""
+    return round_trips(monkeypatch, ("get", "get_many", "get_or_set"), many="get_many")
 
 
 def test_a_page_asks_the_cache_for_the_content_version_once(client, article, cache_calls):
@@ -104,23 +111,9 @@ def test_a_kept_page_costs_one_round_trip_to_the_cache(client, article, cache_ca
 
 
 @pytest.fixture
-def cache_writes(monkeypatch) -> list[list]:
-    """Every write to the cache, each a round trip with a shared cache: its keys."""
-    writes, inside = [], []  # the local cache's set_many() calls set()
-    for method in ("set", "set_many"):
-        original = getattr(cache, method)
-
-        def counting(key, *args, _method=method, _original=original, **kwargs):
-            if not inside:
-                writes.append(list(key) if _method == "set_many" else [key])
-            inside.append(_method)
-            try:
-                return _original(key, *args, **kwargs)
-            finally:
-                inside.pop()
-
-        monkeypatch.setattr(cache, method, counting)
-    return writes
+def cache_writes(monkeypatch) -> list[tuple[str, list]]:
+    """Every write to the cache: (method, keys)."""
+    return round_trips(monkeypatch, ("set", "set_many"), many="set_many")
 
 
 def test_a_first_reader_keeps_the_page_and_its_parts_in_a_write_for_each_expiry(
